@@ -1,0 +1,700 @@
+//! The site config, `debrief.toml`: every key optional, defaults for the rest.
+//!
+//! Parsing is serde over `toml`; validation (time zone, base URL, duplicate keys,
+//! highlight themes) turns into located diagnostics. This module reads no files.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, nearest};
+use crate::diag::Pos;
+use crate::slug::slugify;
+
+/// The file name of the site config.
+pub const CONFIG_FILE: &str = "debrief.toml";
+
+/// Who may see an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Only inside the company; left out of `--public` builds.
+    Internal,
+    /// Anyone.
+    Public,
+}
+
+impl Visibility {
+    /// Parses `internal` or `public`, case-insensitively.
+    pub fn parse(value: &str) -> Option<Visibility> {
+        match value.to_ascii_lowercase().as_str() {
+            "internal" => Some(Visibility::Internal),
+            "public" => Some(Visibility::Public),
+            _ => None,
+        }
+    }
+
+    /// The spelling used in front-matter and the export.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Internal => "internal",
+            Visibility::Public => "public",
+        }
+    }
+}
+
+/// One level of the severity scale. Its rank is its place in the config, 1 = most severe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Severity {
+    /// The key written in front-matter, in the configured spelling.
+    pub key: String,
+    /// The label shown on badges.
+    pub label: String,
+    /// An emoji shown with the label.
+    pub emoji: String,
+    /// A CSS colour.
+    pub color: String,
+    /// What the level means.
+    pub description: String,
+    /// 1 for the most severe.
+    pub rank: usize,
+}
+
+/// A component declared in the config: aliases, category and description for a name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentDef {
+    /// The canonical name.
+    pub name: String,
+    /// Other names that mean the same component.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A free-form grouping such as `networking`.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// One sentence about the component.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A lesson theme: lessons that name it or contain one of its keywords belong to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    /// The key used in front-matter and URLs.
+    pub key: String,
+    /// The heading shown for it.
+    pub label: String,
+    /// Words and phrases that place a lesson in this theme.
+    pub keywords: Vec<String>,
+}
+
+/// The key of the theme for lessons that fit no other.
+pub const OTHER_THEME: &str = "other";
+
+/// Markdown settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownConfig {
+    /// Whether raw HTML in bodies is kept (it is escaped otherwise).
+    pub unsafe_html: bool,
+    /// Syntect theme names for light and dark colour schemes.
+    pub highlight_themes: (String, String),
+    /// Where `highlight_theme` is written, for reporting an unknown theme.
+    pub highlight_pos: Option<Pos>,
+}
+
+/// The syntax highlighting themes used when the config names none: light, dark.
+pub const DEFAULT_HIGHLIGHT_THEMES: (&str, &str) = ("InspiredGitHub", "base16-ocean.dark");
+
+/// The validated site config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// One-line description.
+    pub description: String,
+    /// Absolute base URL, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending in `/`.
+    pub base_path: String,
+    /// Language tag for `<html lang>`.
+    pub language: String,
+    /// The time zone name for times written without an offset.
+    pub timezone_name: String,
+    /// That time zone.
+    pub timezone: jiff::tz::TimeZone,
+    /// Visibility of incidents that do not say.
+    pub default_visibility: Visibility,
+    /// Markdown settings.
+    pub markdown: MarkdownConfig,
+    /// The severity scale, most severe first.
+    pub severities: Vec<Severity>,
+    /// Declared components.
+    pub components: Vec<ComponentDef>,
+    /// Lesson themes, always ending with `other`.
+    pub themes: Vec<Theme>,
+    /// True when the site defines its own `[[lesson_themes]]`.
+    pub themes_configured: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<Spanned<String>>,
+    language: Option<String>,
+    timezone: Option<Spanned<String>>,
+    default_visibility: Option<Spanned<String>>,
+    #[serde(default)]
+    markdown: RawMarkdown,
+    severities: Option<Vec<Spanned<RawSeverity>>>,
+    #[serde(default)]
+    components: Vec<Spanned<ComponentDef>>,
+    lesson_themes: Option<Vec<Spanned<RawTheme>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    #[serde(default)]
+    unsafe_html: bool,
+    highlight_theme: Option<Spanned<HighlightTheme>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum HighlightTheme {
+    One(String),
+    Two(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeverity {
+    key: String,
+    label: Option<String>,
+    emoji: Option<String>,
+    color: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    key: String,
+    label: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            title: "Incident Library".into(),
+            description: "What we learned when things broke.".into(),
+            base_url: "http://127.0.0.1:1111/".into(),
+            base_path: "/".into(),
+            language: "en".into(),
+            timezone_name: "UTC".into(),
+            timezone: jiff::tz::TimeZone::UTC,
+            default_visibility: Visibility::Internal,
+            markdown: MarkdownConfig {
+                unsafe_html: false,
+                highlight_themes: (
+                    DEFAULT_HIGHLIGHT_THEMES.0.to_string(),
+                    DEFAULT_HIGHLIGHT_THEMES.1.to_string(),
+                ),
+                highlight_pos: None,
+            },
+            severities: default_severities(),
+            components: Vec::new(),
+            themes: with_other(default_themes()),
+            themes_configured: false,
+        }
+    }
+}
+
+fn default_severities() -> Vec<Severity> {
+    let levels = [
+        (
+            "production",
+            "Production",
+            "🤬",
+            "#c0392b",
+            "Customers were affected.",
+        ),
+        (
+            "non-prod",
+            "Non-production",
+            "😅",
+            "#d68910",
+            "No customer impact, but a lesson worth keeping.",
+        ),
+        (
+            "minor",
+            "Minor",
+            "🤷",
+            "#7f8c8d",
+            "Trivial: a small mistake, quickly put right.",
+        ),
+    ];
+    levels
+        .iter()
+        .enumerate()
+        .map(|(i, (key, label, emoji, color, description))| Severity {
+            key: (*key).into(),
+            label: (*label).into(),
+            emoji: (*emoji).into(),
+            color: (*color).into(),
+            description: (*description).into(),
+            rank: i + 1,
+        })
+        .collect()
+}
+
+/// The built-in lesson themes, used when the config defines none.
+pub fn default_themes() -> Vec<Theme> {
+    let themes: [(&str, &str, &[&str]); 12] = [
+        (
+            "monitoring",
+            "Monitoring and alerting",
+            &[
+                "alert", "alerts", "alerting", "monitor", "monitors", "monitoring", "dashboard",
+                "dashboards", "metric", "metrics", "observability", "slo", "slos", "logging",
+                "logs", "tracing", "paging", "on-call",
+            ],
+        ),
+        (
+            "health-checks",
+            "Health checks and probes",
+            &[
+                "probe", "probes", "liveness", "readiness", "health check", "health checks",
+                "healthcheck", "healthchecks", "startup probe",
+            ],
+        ),
+        (
+            "change-management",
+            "Upgrades and change management",
+            &[
+                "upgrade", "upgrades", "upgrading", "rollout", "rollouts", "rollback",
+                "rollbacks", "deploy", "deploys", "deployment", "deployments", "release",
+                "releases", "canary", "change", "changes", "migration", "migrations",
+                "version", "versions",
+            ],
+        ),
+        (
+            "capacity",
+            "Capacity and resource limits",
+            &[
+                "capacity", "limit", "limits", "quota", "quotas", "cpu", "memory", "oom",
+                "resources", "resource requests", "requests", "autoscaling", "autoscaler",
+                "scaling", "throttling", "ip addresses", "exhaustion", "disk",
+            ],
+        ),
+        (
+            "networking",
+            "Networking and DNS",
+            &[
+                "dns", "network", "networking", "coredns", "kube-dns", "ndots", "latency",
+                "load balancer", "ingress", "mtu", "conntrack", "cni", "service mesh",
+                "timeout", "timeouts", "iptables",
+            ],
+        ),
+        (
+            "security",
+            "Security and access",
+            &[
+                "security", "rbac", "certificate", "certificates", "tls", "secret", "secrets",
+                "permission", "permissions", "access", "credentials", "iam", "audit",
+                "vulnerability",
+            ],
+        ),
+        (
+            "testing",
+            "Testing and staging",
+            &[
+                "test", "tests", "testing", "staging", "chaos", "load test", "rehearse",
+                "rehearsal", "dry run", "game day", "pre-production",
+            ],
+        ),
+        (
+            "backup",
+            "Backup and recovery",
+            &[
+                "backup", "backups", "restore", "restores", "recovery", "disaster recovery",
+                "snapshot", "snapshots", "data loss", "replication",
+            ],
+        ),
+        (
+            "incident-response",
+            "Incident response and communication",
+            &[
+                "incident", "incidents", "communication", "communicate", "status page",
+                "escalation", "escalate", "postmortem", "postmortems", "war room",
+                "incident commander", "customers",
+            ],
+        ),
+        (
+            "configuration",
+            "Configuration and infrastructure as code",
+            &[
+                "configuration", "config", "misconfiguration", "infrastructure as code",
+                "terraform", "eksctl", "helm", "gitops", "manifest", "manifests", "defaults",
+                "default", "console",
+            ],
+        ),
+        (
+            "dependencies",
+            "Dependencies and operators",
+            &[
+                "dependency", "dependencies", "operator", "operators", "webhook", "webhooks",
+                "admission", "third-party", "vendor", "addon", "add-on", "controller",
+                "controllers", "upstream",
+            ],
+        ),
+        (
+            "documentation",
+            "Documentation and runbooks",
+            &[
+                "documentation", "docs", "document", "runbook", "runbooks", "playbook",
+                "playbooks", "knowledge", "readme", "training",
+            ],
+        ),
+    ];
+    themes
+        .iter()
+        .map(|(key, label, keywords)| Theme {
+            key: (*key).into(),
+            label: (*label).into(),
+            keywords: keywords.iter().map(|k| (*k).into()).collect(),
+        })
+        .collect()
+}
+
+fn with_other(mut themes: Vec<Theme>) -> Vec<Theme> {
+    if !themes.iter().any(|t| t.key.eq_ignore_ascii_case(OTHER_THEME)) {
+        themes.push(Theme {
+            key: OTHER_THEME.into(),
+            label: "Other".into(),
+            keywords: Vec::new(),
+        });
+    }
+    themes
+}
+
+impl Config {
+    /// The severity with this key, case-insensitively.
+    pub fn severity(&self, key: &str) -> Option<&Severity> {
+        self.severities
+            .iter()
+            .find(|s| s.key.eq_ignore_ascii_case(key))
+    }
+
+    /// The theme with this key, case-insensitively.
+    pub fn theme(&self, key: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.key.eq_ignore_ascii_case(key))
+    }
+
+    /// Sets the base URL (from `--base-url` or `serve`), checking it.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        let (base_url, base_path) = parse_base_url(url)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
+        Ok(())
+    }
+}
+
+/// Checks an absolute http(s) base URL; returns it ending in `/` and its path part.
+pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with http:// or https://"))?;
+    if rest.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+        return Err(format!(
+            "base_url `{url}` must not contain a query, a fragment, spaces or quotes"
+        ));
+    }
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() {
+        return Err(format!("base_url `{url}` has no host"));
+    }
+    let mut path = path.to_string();
+    while path.contains("//") {
+        path = path.replace("//", "/");
+    }
+    if path.split('/').any(|s| s == ".." || s == ".") {
+        return Err(format!("base_url `{url}` must not contain `.` or `..` segments"));
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    let scheme = &url[..url.len() - rest.len()];
+    Ok((format!("{scheme}{host}{path}"), path))
+}
+
+/// Parses and validates the text of `debrief.toml`. Problems are reported at their
+/// position in `path`; the config is `None` when any of them is an error.
+pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let index = LineIndex::new(text);
+    let at = |span: std::ops::Range<usize>| Location::at(path, index.pos(text, span.start));
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let location = match e.span() {
+                Some(span) => at(span),
+                None => Location::file(path),
+            };
+            let message = e.message().trim().to_string();
+            let help = unknown_field_help(&message);
+            diags.push(Diagnostic::error(location, message).with_help_opt(help));
+            return (None, diags);
+        }
+    };
+    let mut config = Config::default();
+    if let Some(title) = raw.title {
+        config.title = title;
+    }
+    if let Some(description) = raw.description {
+        config.description = description;
+    }
+    if let Some(language) = raw.language {
+        config.language = language;
+    }
+    if let Some(url) = raw.base_url
+        && let Err(message) = config.set_base_url(url.get_ref())
+    {
+        diags.push(
+            Diagnostic::error(at(url.span()), message)
+                .with_help("write an absolute URL such as https://example.com/incidents/"),
+        );
+    }
+    if let Some(tz) = raw.timezone {
+        match jiff::tz::TimeZone::get(tz.get_ref()) {
+            Ok(zone) => {
+                config.timezone = zone;
+                config.timezone_name = tz.get_ref().clone();
+            }
+            Err(_) => diags.push(
+                Diagnostic::error(
+                    at(tz.span()),
+                    format!("unknown time zone `{}`", tz.get_ref()),
+                )
+                .with_help("use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`"),
+            ),
+        }
+    }
+    if let Some(visibility) = raw.default_visibility {
+        match Visibility::parse(visibility.get_ref()) {
+            Some(v) => config.default_visibility = v,
+            None => diags.push(
+                Diagnostic::error(
+                    at(visibility.span()),
+                    format!("unknown visibility `{}`", visibility.get_ref()),
+                )
+                .with_help("expected one of: internal, public"),
+            ),
+        }
+    }
+    config.markdown.unsafe_html = raw.markdown.unsafe_html;
+    if let Some(theme) = raw.markdown.highlight_theme {
+        let span = theme.span();
+        config.markdown.highlight_pos = Some(index.pos(text, span.start));
+        match theme.into_inner() {
+            HighlightTheme::One(name) => {
+                config.markdown.highlight_themes = (name.clone(), name);
+            }
+            HighlightTheme::Two(names) if names.len() == 2 => {
+                config.markdown.highlight_themes = (names[0].clone(), names[1].clone());
+            }
+            HighlightTheme::Two(_) => diags.push(
+                Diagnostic::error(
+                    at(span),
+                    "highlight_theme takes one theme name or two (light, dark)",
+                )
+                .with_help(format!(
+                    "for example [\"{}\", \"{}\"]",
+                    DEFAULT_HIGHLIGHT_THEMES.0, DEFAULT_HIGHLIGHT_THEMES.1
+                )),
+            ),
+        }
+    }
+    if let Some(severities) = raw.severities {
+        if severities.is_empty() {
+            diags.push(Diagnostic::error(
+                Location::file(path),
+                "`severities` is empty: define at least one severity",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        config.severities = Vec::new();
+        for (i, spanned) in severities.into_iter().enumerate() {
+            let span = spanned.span();
+            let s = spanned.into_inner();
+            if !is_key(&s.key) {
+                diags.push(
+                    Diagnostic::error(
+                        at(span.clone()),
+                        format!("severity key `{}` must be a slug", s.key),
+                    )
+                    .with_help(format!("use `{}`", slugify(&s.key))),
+                );
+            }
+            if !seen.insert(s.key.to_lowercase()) {
+                diags.push(Diagnostic::error(
+                    at(span),
+                    format!("severity `{}` is defined twice", s.key),
+                ));
+                continue;
+            }
+            config.severities.push(Severity {
+                label: s.label.unwrap_or_else(|| s.key.clone()),
+                emoji: s.emoji.unwrap_or_default(),
+                color: s.color.unwrap_or_else(|| "#7f8c8d".into()),
+                description: s.description.unwrap_or_default(),
+                key: s.key,
+                rank: i + 1,
+            });
+        }
+    }
+    let mut names = BTreeSet::new();
+    for spanned in raw.components {
+        let span = spanned.span();
+        let c = spanned.into_inner();
+        for name in std::iter::once(&c.name).chain(&c.aliases) {
+            if !names.insert(name.to_lowercase()) {
+                diags.push(Diagnostic::error(
+                    at(span.clone()),
+                    format!("component name or alias `{name}` is used twice"),
+                ));
+            }
+        }
+        config.components.push(c);
+    }
+    if let Some(themes) = raw.lesson_themes {
+        config.themes_configured = true;
+        let mut seen = BTreeSet::new();
+        let mut list = Vec::new();
+        for spanned in themes {
+            let span = spanned.span();
+            let t = spanned.into_inner();
+            if !is_key(&t.key) {
+                diags.push(
+                    Diagnostic::error(
+                        at(span.clone()),
+                        format!("theme key `{}` must be a slug", t.key),
+                    )
+                    .with_help(format!("use `{}`", slugify(&t.key))),
+                );
+            }
+            if !seen.insert(t.key.to_lowercase()) {
+                diags.push(Diagnostic::error(
+                    at(span),
+                    format!("lesson theme `{}` is defined twice", t.key),
+                ));
+                continue;
+            }
+            list.push(Theme {
+                label: t.label.unwrap_or_else(|| t.key.clone()),
+                key: t.key,
+                keywords: t.keywords,
+            });
+        }
+        config.themes = with_other(list);
+    }
+    if diags.has_errors() {
+        (None, diags)
+    } else {
+        (Some(config), diags)
+    }
+}
+
+/// A key is already a slug: it is used in URLs as it is.
+fn is_key(key: &str) -> bool {
+    !key.is_empty() && slugify(key) == key.to_lowercase()
+}
+
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a nearest-key hint.
+fn unknown_field_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    nearest(field, candidates.iter().copied()).map(|n| format!("did you mean `{n}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_gives_the_defaults() {
+        let (config, diags) = parse_config("", "debrief.toml");
+        let config = config.expect("valid");
+        assert!(diags.is_empty());
+        let keys: Vec<_> = config.severities.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["production", "non-prod", "minor"]);
+        assert_eq!(config.themes.len(), 13);
+        assert_eq!(config.themes.last().map(|t| t.key.as_str()), Some("other"));
+        assert!(!config.themes_configured);
+    }
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        assert_eq!(
+            parse_base_url("https://example.com/sub/path").unwrap(),
+            ("https://example.com/sub/path/".into(), "/sub/path/".into())
+        );
+        assert_eq!(
+            parse_base_url("http://localhost:1111").unwrap(),
+            ("http://localhost:1111/".into(), "/".into())
+        );
+        assert!(parse_base_url("example.com").is_err());
+    }
+
+    #[test]
+    fn severities_replace_the_defaults_in_order() {
+        let text = "[[severities]]\nkey = \"SEV1\"\n[[severities]]\nkey = \"SEV2\"\nlabel = \"Major\"\n";
+        let (config, _) = parse_config(text, "debrief.toml");
+        let config = config.unwrap();
+        assert_eq!(config.severities.len(), 2);
+        assert_eq!(config.severities[1].rank, 2);
+        assert_eq!(config.severity("sev2").unwrap().label, "Major");
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_hint() {
+        let (config, diags) = parse_config("title = \"x\"\ntimezon = \"UTC\"\n", "debrief.toml");
+        assert!(config.is_none());
+        let d = diags.sorted()[0].clone();
+        assert_eq!(d.location.to_string(), "debrief.toml:2:1");
+        assert!(d.message.contains("unknown field `timezon`"), "{}", d.message);
+        assert_eq!(d.help.as_deref(), Some("did you mean `timezone`?"));
+    }
+
+    #[test]
+    fn bad_time_zone_is_an_error() {
+        let (config, diags) = parse_config("timezone = \"Mars/Olympus\"\n", "debrief.toml");
+        assert!(config.is_none());
+        assert_eq!(diags.sorted()[0].location.to_string(), "debrief.toml:1:12");
+    }
+
+    #[test]
+    fn themes_replace_defaults_and_keep_other() {
+        let text = "[[lesson_themes]]\nkey = \"people\"\nkeywords = [\"training\"]\n";
+        let (config, _) = parse_config(text, "debrief.toml");
+        let config = config.unwrap();
+        let keys: Vec<_> = config.themes.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["people", "other"]);
+        assert!(config.themes_configured);
+    }
+}

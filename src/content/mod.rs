@@ -1,0 +1,353 @@
+//! Loading: walks `content/`, reads every Markdown file, and parses it into an
+//! `Incident` (or a `Page` under `content/pages/`).
+//!
+//! This is the only module that reads the site's files. It never renders
+//! Markdown: bodies are kept as text for the `markdown` module.
+
+pub mod front_matter;
+pub mod incident;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_FILE, Config, parse_config};
+use crate::diag::{Diagnostic, Diagnostics, Location, Pos, display_path};
+use crate::error::{Error, Result};
+
+pub use incident::{ActionItem, ActionStatus, Incident, LessonInput, Page, Spanned, TimelineEntry};
+
+/// The folder of postmortems, under the site root.
+pub const CONTENT_DIR: &str = "content";
+/// The folder of plain pages, under `content/`.
+pub const PAGES_DIR: &str = "pages";
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// Every incident that parsed, drafts and internal ones included.
+    pub incidents: Vec<Incident>,
+    /// Every plain page that parsed.
+    pub pages: Vec<Page>,
+    /// Paths (relative to the site root) of every Markdown file found, parsed or not,
+    /// so that links to a broken file are not also reported as missing.
+    pub markdown_files: BTreeSet<String>,
+}
+
+/// Reads `debrief.toml` if there is one. A missing file gives the defaults.
+pub fn load_config(root: &Path) -> Result<(Option<Config>, Diagnostics)> {
+    let path = root.join(CONFIG_FILE);
+    match fs::read(&path) {
+        Ok(bytes) => {
+            let Ok(text) = String::from_utf8(bytes) else {
+                let mut diags = Diagnostics::new();
+                diags.push(Diagnostic::error(
+                    Location::file(CONFIG_FILE),
+                    "the config is not valid UTF-8",
+                ));
+                return Ok((None, diags));
+            };
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            Ok(parse_config(text, CONFIG_FILE))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok((Some(Config::default()), Diagnostics::new()))
+        }
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// One Markdown file read from disk.
+struct SourceFile {
+    /// Relative to the site root.
+    path: String,
+    stem: String,
+    is_page: bool,
+    text: String,
+}
+
+/// Walks `content/` and parses every Markdown file. Problems go into `diags`;
+/// only a missing `content/` folder is fatal.
+pub fn load_content(root: &Path, config: &Config, diags: &mut Diagnostics) -> Result<Content> {
+    let content_dir = root.join(CONTENT_DIR);
+    if !content_dir.is_dir() {
+        return Err(Error::NoContent { path: content_dir });
+    }
+    let files = read_files(root, &content_dir, diags);
+    let mut content = Content {
+        markdown_files: files.iter().map(|f| f.path.clone()).collect(),
+        ..Content::default()
+    };
+    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let mut problems = Vec::new();
+            let parsed = parse_file(file, config, &mut problems);
+            (parsed, problems)
+        })
+        .collect();
+    for (parsed, problems) in parsed {
+        for problem in problems {
+            diags.push(problem);
+        }
+        match parsed {
+            Parsed::Incident(incident) => content.incidents.push(*incident),
+            Parsed::Page(page) => content.pages.push(page),
+            Parsed::Failed => {}
+        }
+    }
+    Ok(content)
+}
+
+enum Parsed {
+    Incident(Box<Incident>),
+    Page(Page),
+    Failed,
+}
+
+fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>) -> Parsed {
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let split = match front_matter::split(text) {
+        Ok(Some(split)) => split,
+        Ok(None) => {
+            let (message, help) = if file.is_page {
+                ("a page needs front-matter with a `title`", "start the file with `---`, then `title: ...`, then `---`")
+            } else {
+                (
+                    "a postmortem needs front-matter with `title`, `date` and `severity`",
+                    "start the file with `---` on line 1; pages that are not incidents go in content/pages/",
+                )
+            };
+            problems.push(
+                Diagnostic::error(Location::at(&file.path, Pos::new(1, 1)), message).with_help(help),
+            );
+            return Parsed::Failed;
+        }
+        Err(e) => {
+            problems.push(
+                Diagnostic::error(Location::at(&file.path, e.pos), e.message)
+                    .with_help("close the front-matter with the same fence on a line of its own"),
+            );
+            return Parsed::Failed;
+        }
+    };
+    let node = match front_matter::parse(text, &split) {
+        Ok(node) => node,
+        Err(e) => {
+            problems.push(Diagnostic::error(Location::at(&file.path, e.pos), e.message));
+            return Parsed::Failed;
+        }
+    };
+    let body_line = text[..split.body_offset].matches('\n').count() + 1;
+    let source = incident::Source {
+        path: &file.path,
+        stem: &file.stem,
+        body: split.body,
+        body_line,
+        front_matter_pos: Pos::new(1, 1),
+    };
+    if file.is_page {
+        incident::parse_page(&source, &node, problems).map_or(Parsed::Failed, Parsed::Page)
+    } else {
+        incident::parse_incident(&source, &node, config, problems)
+            .map_or(Parsed::Failed, |i| Parsed::Incident(Box::new(i)))
+    }
+}
+
+/// Reads every `.md` file under `content/`, in a stable order. Symlinks are followed
+/// only when they point inside the site folder; loops are errors.
+fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let pages_dir = content_dir.join(PAGES_DIR);
+    let mut files = Vec::new();
+    let mut walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| CONTENT_DIR.to_string(), |p| display_path(root, p));
+                let message = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points back to a folder that contains it".to_string()
+                } else {
+                    match e.io_error() {
+                        Some(io) => format!("cannot read: {io}"),
+                        None => format!("cannot read: {e}"),
+                    }
+                };
+                diags.push(Diagnostic::error(Location::file(path), message));
+                continue;
+            }
+        };
+        let rel = display_path(root, entry.path());
+        if entry.path_is_symlink() {
+            let inside = fs::canonicalize(entry.path())
+                .map(|target| target.starts_with(&canonical_root))
+                .unwrap_or(false);
+            if !inside {
+                diags.push(Diagnostic::warning(
+                    Location::file(&rel),
+                    "symbolic link points outside the site folder and is skipped",
+                ));
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && name.starts_with('.') {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() || !is_markdown(entry.path()) {
+            continue;
+        }
+        let bytes = match fs::read(entry.path()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                diags.push(Diagnostic::error(Location::file(&rel), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+                let index = crate::diag::LineIndex::new(&valid);
+                let pos = index.pos(&valid, offset);
+                diags.push(
+                    Diagnostic::error(Location::at(&rel, pos), "the file is not valid UTF-8")
+                        .with_help("save it as UTF-8"),
+                );
+                continue;
+            }
+        };
+        let stem = entry
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        files.push(SourceFile {
+            is_page: entry.path().starts_with(&pages_dir),
+            path: rel,
+            stem,
+            text,
+        });
+    }
+    files
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// The folder a site path (relative to the root, `/`-separated) lives in.
+pub fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Joins a relative link onto a folder, resolving `.` and `..`; `None` if it climbs
+/// above the site root.
+pub fn join_relative(dir: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// A site's own theme: `templates/*.html|xml` by file name and every file of `static/`.
+/// Both folders are optional.
+pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render::SiteTheme> {
+    let mut theme = crate::render::SiteTheme::default();
+    let templates = root.join("templates");
+    if templates.is_dir() {
+        for (path, rel) in walk_files(root, &templates, diags) {
+            let name = display_path(&templates, &path);
+            match fs::read(&path).map(String::from_utf8) {
+                Ok(Ok(text)) => theme.templates.push((name, text)),
+                Ok(Err(_)) => diags.push(Diagnostic::error(
+                    Location::file(rel),
+                    "the template is not valid UTF-8",
+                )),
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        }
+    }
+    let statics = root.join("static");
+    if statics.is_dir() {
+        for (path, _) in walk_files(root, &statics, diags) {
+            let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+            theme.static_files.push((display_path(&statics, &path), bytes));
+        }
+    }
+    Ok(theme)
+}
+
+/// Regular files under `dir` (following links that stay in the site), sorted.
+fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    let mut walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| display_path(root, dir), |p| display_path(root, p));
+                diags.push(Diagnostic::error(Location::file(path), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let rel = display_path(root, entry.path());
+        if entry.path_is_symlink()
+            && !fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&canonical_root))
+        {
+            diags.push(Diagnostic::warning(
+                Location::file(&rel),
+                "symbolic link points outside the site folder and is skipped",
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            files.push((entry.into_path(), rel));
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_relative_resolves_dots() {
+        assert_eq!(join_relative("content/2023", "../2020/x.md").as_deref(), Some("content/2020/x.md"));
+        assert_eq!(join_relative("content", "./a/b.md").as_deref(), Some("content/a/b.md"));
+        assert_eq!(join_relative("content", "../../x.md"), None);
+    }
+}

@@ -1,0 +1,295 @@
+//! Located problems in a site: `Diagnostic`, the collector `Diagnostics`, and
+//! `LineIndex`, which turns byte offsets into the line and column users see.
+//!
+//! Nothing here prints: the command layer decides how diagnostics are shown.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The build cannot succeed.
+    Error,
+    /// The build goes on; `--strict` turns it into an error.
+    Warning,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        })
+    }
+}
+
+/// A 1-based line and column (the column counts characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Pos {
+    /// Line, counted from 1 at the file's first line.
+    pub line: usize,
+    /// Column, counted from 1 in characters.
+    pub column: usize,
+}
+
+impl Pos {
+    /// A position from a line and column, both 1-based.
+    pub fn new(line: usize, column: usize) -> Pos {
+        Pos { line, column }
+    }
+}
+
+/// Where a problem is: a path relative to the site root and, when known, a position.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// Line and column, when the problem has a position.
+    pub pos: Option<Pos>,
+}
+
+impl Location {
+    /// A location in a file with no particular position.
+    pub fn file(path: impl Into<String>) -> Location {
+        Location {
+            path: path.into(),
+            pos: None,
+        }
+    }
+
+    /// A location at a position of a file.
+    pub fn at(path: impl Into<String>, pos: Pos) -> Location {
+        Location {
+            path: path.into(),
+            pos: Some(pos),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pos {
+            Some(pos) => write!(f, "{}:{}:{}", self.path, pos.line, pos.column),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// One problem found in the site, for the people who write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub level: Level,
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong, lowercase and without a trailing period.
+    pub message: String,
+    /// The nearest valid value or how to fix it, when there is one.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a location.
+    pub fn error(location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Error,
+            location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning at a location.
+    pub fn warning(location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            level: Level::Warning,
+            location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a help line when there is one.
+    pub fn with_help_opt(mut self, help: Option<String>) -> Diagnostic {
+        self.help = help;
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `error: PATH:LINE:COL: message`, then `  help: ...` on its own line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.level, self.location, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one run, in the order they were found.
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty collection.
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    /// Adds one problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Adds every problem of another collection.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// True when at least one problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// How many problems have this level.
+    pub fn count(&self, level: Level) -> usize {
+        self.items.iter().filter(|d| d.level == level).count()
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The problems, sorted by path, then position, then level and message.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut items: Vec<&Diagnostic> = self.items.iter().collect();
+        items.sort_by(|a, b| {
+            (&a.location, a.level, &a.message).cmp(&(&b.location, b.level, &b.message))
+        });
+        items.dedup_by(|a, b| a == b);
+        items
+    }
+
+    /// Turns every warning into an error (`--strict`).
+    pub fn promote_warnings(&mut self) {
+        for item in &mut self.items {
+            item.level = Level::Error;
+        }
+    }
+
+    /// Iterates in the order problems were found.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(items: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics { items }
+    }
+}
+
+/// Maps byte offsets of a text to 1-based lines and character columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text` (`\n` ends a line; a `\r` before it is part of it).
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// The position of byte `offset` of `text` (the text this index was built from).
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        Pos::new(line + 1, column + 1)
+    }
+}
+
+/// A path relative to `root`, with `/` separators, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The candidate closest to `value` by edit distance, when it is close enough to be a likely typo.
+pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = value.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(distance, c)| *distance <= (c.chars().count().max(3) / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_lines_and_char_columns() {
+        let text = "---\ntitle: é x\r\nnext\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.pos(text, 0), Pos::new(1, 1));
+        assert_eq!(index.pos(text, 4), Pos::new(2, 1));
+        let x = text.find('x').unwrap();
+        assert_eq!(index.pos(text, x), Pos::new(2, 10));
+        assert_eq!(index.pos(text, text.find("next").unwrap()), Pos::new(3, 1));
+    }
+
+    #[test]
+    fn diagnostic_prints_path_line_column_and_help() {
+        let d = Diagnostic::error(Location::at("content/a.md", Pos::new(4, 11)), "unknown severity `sev5`")
+            .with_help("expected one of: sev1, sev2");
+        assert_eq!(
+            d.to_string(),
+            "error: content/a.md:4:11: unknown severity `sev5`\n  help: expected one of: sev1, sev2"
+        );
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        let keys = ["severity", "summary", "title"];
+        assert_eq!(nearest("severty", keys), Some("severity"));
+        assert_eq!(nearest("zzzzzzzz", keys), None);
+        assert_eq!(nearest("Linkred", ["Linkerd", "etcd"]), Some("Linkerd"));
+    }
+
+    #[test]
+    fn sorted_orders_by_path_then_line() {
+        let mut all = Diagnostics::new();
+        all.push(Diagnostic::error(Location::at("b.md", Pos::new(1, 1)), "x"));
+        all.push(Diagnostic::warning(Location::at("a.md", Pos::new(9, 1)), "y"));
+        all.push(Diagnostic::error(Location::at("a.md", Pos::new(2, 1)), "z"));
+        let order: Vec<_> = all.sorted().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(order, ["z", "y", "x"]);
+        assert!(all.has_errors());
+    }
+}

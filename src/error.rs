@@ -1,0 +1,55 @@
+//! Fatal errors: problems with the environment (files that cannot be read or
+//! written, a refused output folder, a port that is taken) that stop a command
+//! before or after the content is looked at. Content problems are `Diagnostic`s.
+
+use std::io;
+use std::path::PathBuf;
+
+/// A failure that stops the command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file or folder failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        #[source]
+        source: io::Error,
+    },
+    /// The output folder cannot be used.
+    #[error("refusing to use output folder {}: {reason}", path.display())]
+    OutputRefused {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The site folder has no `content/` folder.
+    #[error("no content folder at {}", path.display())]
+    NoContent {
+        /// The expected content folder.
+        path: PathBuf,
+    },
+    /// The server could not listen.
+    #[error("cannot listen on {address}: {reason}")]
+    Listen {
+        /// The address asked for.
+        address: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// Wraps an io error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// The result of an operation that can fail fatally.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,87 @@
+//! Debrief turns a folder of Markdown postmortems into a static website: an
+//! incident library browsed by severity, by component and by lesson.
+//!
+//! The pipeline runs one way:
+//! `content` (load files) → `library` (model and indexes, with `markdown`
+//! rendering bodies) → `render` (templates into a `Plan`) → `output` (write).
+//! [`build`] runs the first three; commands decide whether to write.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod embedded;
+pub mod error;
+pub mod library;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod slug;
+
+use std::path::PathBuf;
+
+use config::Config;
+use diag::Diagnostics;
+use error::Result;
+use library::{Library, Selection};
+use render::Plan;
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Replaces the config's `base_url` (already checked).
+    pub base_url: Option<String>,
+    /// Drafts and internal incidents.
+    pub selection: Selection,
+}
+
+/// The result of running the pipeline.
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+    /// The site, when there was no error.
+    pub plan: Option<Plan>,
+    /// The library, when the content could be loaded.
+    pub library: Option<Library>,
+    /// The config, when it was valid.
+    pub config: Option<Config>,
+}
+
+/// Loads, checks and renders a site without writing anything. Content problems are
+/// diagnostics; only environment failures (no `content/`, unreadable files) are errors.
+pub fn build(options: &BuildOptions) -> Result<Build> {
+    let mut out = Build::default();
+    let (config, config_diags) = content::load_config(&options.root)?;
+    out.diagnostics.extend(config_diags);
+    let Some(mut config) = config else {
+        return Ok(out);
+    };
+    if let Some(url) = &options.base_url
+        && let Err(message) = config.set_base_url(url)
+    {
+        out.diagnostics.push(diag::Diagnostic::error(
+            diag::Location::file("--base-url"),
+            message,
+        ));
+        return Ok(out);
+    }
+    let content = content::load_content(&options.root, &config, &mut out.diagnostics)?;
+    let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
+    let library = library::build_library(content, &config, options.selection, &mut out.diagnostics);
+    if let Some(tera) = render::load_templates(&theme, &mut out.diagnostics) {
+        let plan = render::render_site(&library, &config, &theme, &tera, &mut out.diagnostics);
+        if !out.diagnostics.has_errors() {
+            out.plan = Some(plan);
+        }
+    }
+    out.library = Some(library);
+    out.config = Some(config);
+    Ok(out)
+}

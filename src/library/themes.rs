@@ -1,0 +1,113 @@
+//! Lesson themes (SPEC §4): a lesson belongs to the themes it names, else to
+//! every theme one of whose keywords occurs in it as a run of whole words, else
+//! to `other`. No stemming: a theme lists the word forms it wants.
+
+use crate::config::{OTHER_THEME, Theme};
+
+/// Splits text into lowercase words (runs of letters and digits).
+pub fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Themes with their keywords split into words once, for matching many lessons.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    keys: Vec<String>,
+    keywords: Vec<Vec<Vec<String>>>,
+}
+
+impl Matcher {
+    /// Prepares the themes of the config (and any created ones).
+    pub fn new(themes: &[Theme]) -> Matcher {
+        Matcher {
+            keys: themes.iter().map(|t| t.key.clone()).collect(),
+            keywords: themes
+                .iter()
+                .map(|t| {
+                    t.keywords
+                        .iter()
+                        .map(|k| words(k))
+                        .filter(|w| !w.is_empty())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The indices of the themes whose keywords occur in `text`; `other` when none do.
+    pub fn classify(&self, text: &str) -> Vec<usize> {
+        let text_words = words(text);
+        let found: Vec<usize> = self
+            .keywords
+            .iter()
+            .enumerate()
+            .filter(|(_, keywords)| {
+                keywords.iter().any(|keyword| {
+                    text_words
+                        .windows(keyword.len())
+                        .any(|window| window == keyword.as_slice())
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if found.is_empty() {
+            self.keys
+                .iter()
+                .position(|k| k == OTHER_THEME)
+                .into_iter()
+                .collect()
+        } else {
+            found
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_themes;
+
+    fn theme(key: &str, keywords: &[&str]) -> Theme {
+        Theme {
+            key: key.into(),
+            label: key.into(),
+            keywords: keywords.iter().map(|k| (*k).into()).collect(),
+        }
+    }
+
+    #[test]
+    fn keywords_match_whole_words_only() {
+        let themes = [
+            theme("monitoring", &["alert"]),
+            theme("people", &["on-call", "game day"]),
+            theme("other", &[]),
+        ];
+        let m = Matcher::new(&themes);
+        assert_eq!(m.classify("Alert on latency."), [0]);
+        assert_eq!(m.classify("Alerting was late."), [2]);
+        assert_eq!(m.classify("The on call rota and a Game-Day"), [1]);
+        assert_eq!(m.classify("alert the on-call person"), [0, 1]);
+        assert_eq!(m.classify("nothing here"), [2]);
+    }
+
+    #[test]
+    fn default_themes_place_typical_lessons() {
+        let mut themes = default_themes();
+        themes.push(theme("other", &[]));
+        let m = Matcher::new(&themes);
+        let keys = |text: &str| -> Vec<String> {
+            m.classify(text).into_iter().map(|i| themes[i].key.clone()).collect()
+        };
+        assert_eq!(keys("Give every workload a liveness probe."), ["health-checks"]);
+        assert!(keys("Alert on API server response times.").contains(&"monitoring".to_string()));
+        assert!(keys("Set ndots to reduce DNS lookups").contains(&"networking".to_string()));
+    }
+
+    #[test]
+    fn words_keep_any_script() {
+        assert_eq!(words("DNS 故障, on-call!"), ["dns", "故障", "on", "call"]);
+    }
+}

@@ -1,0 +1,585 @@
+//! Syntax highlighting of code fences with syntect: class-based HTML (`hl-` prefixed
+//! classes) and the theme CSS that colours it, light and dark.
+//!
+//! Syntaxes and themes are the bundled defaults plus two small grammars (TOML and
+//! Dockerfile), loaded once. Highlighting never fails a build: every problem gives
+//! `None` and the caller shows the code as plain text.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
+use syntect::util::LinesWithEndings;
+
+/// The default light and dark theme names.
+pub const DEFAULT_THEMES: (&str, &str) = ("InspiredGitHub", "base16-ocean.dark");
+
+/// The class style of every highlighted span and of the theme CSS.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Code larger than this is shown as plain text: fancy-regex grammars can be slow on
+/// big inputs, and a build must not hang on one pasted log (zola #1174, #1241).
+const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+
+/// A single line longer than this also disables highlighting of its block.
+const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// Code blocks larger than this are not kept in the cache.
+const MAX_CACHED_CODE_BYTES: usize = 64 * 1024;
+
+/// When the cache holds more bytes than this it is emptied.
+const MAX_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+
+static EXTRA_SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(load_extra_syntaxes);
+
+static THEMES: LazyLock<ThemeSet> = LazyLock::new(ThemeSet::load_defaults);
+
+/// Highlighted HTML by hash of (syntax, code). Only a memo: the output is the same
+/// with or without it, but `serve` rebuilds every page on every change.
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
+
+#[derive(Default)]
+struct Cache {
+    entries: HashMap<u64, CacheEntry>,
+    bytes: usize,
+}
+
+struct CacheEntry {
+    syntax: &'static str,
+    code: String,
+    html: String,
+}
+
+/// Common fence tokens that the bundled grammars know under another name.
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "sh"),
+    ("console", "sh"),
+    ("shellsession", "sh"),
+    ("shell-session", "sh"),
+    ("terminal", "sh"),
+    ("ts", "js"),
+    ("typescript", "js"),
+    ("tsx", "js"),
+    ("jsx", "js"),
+    ("mjs", "js"),
+    ("cjs", "js"),
+    ("node", "js"),
+    ("text", "txt"),
+    ("plaintext", "txt"),
+    ("plain", "txt"),
+    ("log", "txt"),
+    ("nohighlight", "txt"),
+    ("golang", "go"),
+    ("python3", "py"),
+    ("jsonc", "json"),
+    ("json5", "json"),
+    ("postgresql", "sql"),
+    ("postgres", "sql"),
+    ("psql", "sql"),
+    ("mysql", "sql"),
+    ("sqlite", "sql"),
+    ("plsql", "sql"),
+    ("csharp", "cs"),
+    ("objc", "m"),
+    ("docker", "dockerfile"),
+    ("containerfile", "dockerfile"),
+];
+
+/// Fence tokens offered as "did you mean" suggestions for an unknown language.
+const SUGGESTIONS: &[&str] = &[
+    "bash",
+    "c",
+    "cpp",
+    "css",
+    "diff",
+    "dockerfile",
+    "go",
+    "html",
+    "java",
+    "javascript",
+    "json",
+    "lua",
+    "makefile",
+    "markdown",
+    "python",
+    "ruby",
+    "rust",
+    "shell",
+    "sql",
+    "text",
+    "toml",
+    "typescript",
+    "xml",
+    "yaml",
+];
+
+/// Names of the bundled themes, sorted (for config validation and "nearest" suggestions).
+pub fn theme_names() -> Vec<&'static str> {
+    THEMES.themes.keys().map(String::as_str).collect()
+}
+
+/// Whether a code fence language is known (by token, e.g. "rust", "yaml", "sh",
+/// "bash", "json", "toml", "go", "python", "dockerfile"), case-insensitively.
+pub fn is_known_language(token: &str) -> bool {
+    find_syntax(token).is_some()
+}
+
+/// A known language token close to an unknown `token` (a likely typo), if any.
+pub fn nearest_language(token: &str) -> Option<&'static str> {
+    let lower = token.to_lowercase();
+    SUGGESTIONS
+        .iter()
+        .map(|&s| (strsim::damerau_levenshtein(&lower, s), s))
+        .filter(|&(distance, s)| distance <= if s.len() >= 6 { 2 } else { 1 })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, s)| s)
+}
+
+/// Highlights code into HTML with CSS classes (`hl-` prefixed), or `None` if the
+/// language is unknown, the code is too big to highlight safely, or syntect fails.
+pub fn highlight(code: &str, language: &str) -> Option<String> {
+    let (set, syntax) = find_syntax(language)?;
+    if code.len() > MAX_HIGHLIGHT_BYTES || code.split('\n').any(|line| line.len() > MAX_LINE_BYTES)
+    {
+        return None;
+    }
+    let name = syntax.name.as_str();
+    let key = cache_key(name, code);
+    if let Some(html) = cached(key, name, code) {
+        return Some(html);
+    }
+    // A panic inside a grammar must not take the build down with it.
+    let html = catch_unwind(AssertUnwindSafe(|| highlight_with(set, syntax, code))).ok()??;
+    remember(key, name, code, &html);
+    Some(html)
+}
+
+/// The CSS for the light theme, then the dark theme inside
+/// `@media (prefers-color-scheme: dark) { :root:not([data-theme=light]) ... }` and
+/// again under `[data-theme=dark]` (a page toggle sets `data-theme` on `<html>`).
+/// The theme's base colours apply to `.hl-code` and to `pre.code`.
+/// Returns `None` if a theme name is unknown.
+pub fn theme_css(light: &str, dark: &str) -> Option<String> {
+    let light_css = css_for_theme_with_class_style(THEMES.themes.get(light)?, CLASS_STYLE).ok()?;
+    let dark_css = css_for_theme_with_class_style(THEMES.themes.get(dark)?, CLASS_STYLE).ok()?;
+    let mut out = String::with_capacity(3 * (light_css.len() + dark_css.len()));
+    out.push_str("/* syntax highlighting, generated by debrief with syntect */\n");
+    out.push_str("/* light theme: ");
+    out.push_str(&light.replace("*/", ""));
+    out.push_str(" */\n");
+    write_rules(&mut out, &light_css, None, "");
+    out.push_str("/* dark theme: ");
+    out.push_str(&dark.replace("*/", ""));
+    out.push_str(" */\n@media (prefers-color-scheme: dark) {\n");
+    write_dark_rules(&mut out, &dark_css, ":root:not([data-theme=light])", "  ");
+    out.push_str("}\n");
+    write_dark_rules(&mut out, &dark_css, "[data-theme=dark]", "");
+    Some(out)
+}
+
+/// The syntax set and syntax for a fence token, aliases and extra grammars included.
+fn find_syntax(token: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
+    let token = token.trim();
+    if token.is_empty() {
+        return None;
+    }
+    let lower = token.to_lowercase();
+    let target = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .map_or(lower.as_str(), |(_, target)| target);
+    let extra: &'static SyntaxSet = &EXTRA_SYNTAXES;
+    let defaults: &'static SyntaxSet = &SYNTAXES;
+    if let Some(syntax) = extra.find_syntax_by_token(target) {
+        return Some((extra, syntax));
+    }
+    defaults
+        .find_syntax_by_token(target)
+        .map(|syntax| (defaults, syntax))
+}
+
+fn highlight_with(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        generator
+            .parse_html_for_line_which_includes_newline(line)
+            .ok()?;
+    }
+    Some(generator.finalize())
+}
+
+fn cache_key(syntax: &str, code: &str) -> u64 {
+    // `DefaultHasher::new()` has fixed keys, so the key is the same in every run.
+    let mut hasher = DefaultHasher::new();
+    syntax.hash(&mut hasher);
+    code.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn cached(key: u64, syntax: &str, code: &str) -> Option<String> {
+    let cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    cache
+        .entries
+        .get(&key)
+        .filter(|e| e.syntax == syntax && e.code == code)
+        .map(|e| e.html.clone())
+}
+
+fn remember(key: u64, syntax: &'static str, code: &str, html: &str) {
+    if code.len() > MAX_CACHED_CODE_BYTES {
+        return;
+    }
+    let size = code.len() + html.len();
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.bytes + size > MAX_CACHE_BYTES {
+        cache.entries.clear();
+        cache.bytes = 0;
+    }
+    let entry = CacheEntry {
+        syntax,
+        code: code.to_string(),
+        html: html.to_string(),
+    };
+    if let Some(old) = cache.entries.insert(key, entry) {
+        cache.bytes = cache.bytes.saturating_sub(old.code.len() + old.html.len());
+    }
+    cache.bytes += size;
+}
+
+/// Writes the dark theme's rules under `scope`, after a reset: light rules that the
+/// dark theme does not override would otherwise leak into dark mode (dark blue on dark
+/// grey). The reset has the specificity of the dark rules that follow, so they win
+/// over it and it wins over the light rules.
+fn write_dark_rules(out: &mut String, css: &str, scope: &str, indent: &str) {
+    let _ = writeln!(out, "{indent}{scope} [class*=\"hl-\"] {{");
+    for declaration in [
+        "color: inherit",
+        "background-color: transparent",
+        "font-style: inherit",
+        "font-weight: inherit",
+        "text-decoration: none",
+    ] {
+        let _ = writeln!(out, "{indent}  {declaration};");
+    }
+    let _ = writeln!(out, "{indent}}}");
+    write_rules(out, css, Some(scope), indent);
+}
+
+/// Writes the rules of syntect's CSS, one declaration a line, each selector under
+/// `scope` when given, and `pre.code` next to `.hl-code`.
+fn write_rules(out: &mut String, css: &str, scope: Option<&str>, indent: &str) {
+    let css = strip_comments(css);
+    let mut rest = css.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let selectors = rest[..open].trim();
+        let body = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        let selectors: Vec<String> = selectors
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .flat_map(|s| {
+                let code = s == ".hl-code";
+                std::iter::once(s).chain(code.then_some("pre.code"))
+            })
+            .map(|s| match scope {
+                Some(scope) => format!("{scope} {s}"),
+                None => s.to_string(),
+            })
+            .collect();
+        let declarations: Vec<&str> = body
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .collect();
+        if selectors.is_empty() || declarations.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{indent}{} {{", selectors.join(", "));
+        for declaration in declarations {
+            let _ = writeln!(out, "{indent}  {declaration};");
+        }
+        let _ = writeln!(out, "{indent}}}");
+    }
+}
+
+fn strip_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        match rest[start + 2..].find("*/") {
+            Some(end) => rest = &rest[start + 2 + end + 2..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn load_extra_syntaxes() -> SyntaxSet {
+    let mut builder = SyntaxSetBuilder::new();
+    for source in [TOML_SYNTAX, DOCKERFILE_SYNTAX] {
+        // The grammars are ours and tested; a broken one only loses its highlighting.
+        if let Ok(syntax) = SyntaxDefinition::load_from_str(source, true, None) {
+            builder.add(syntax);
+        }
+    }
+    builder.build()
+}
+
+/// A small TOML grammar: the bundled syntaxes have none.
+const TOML_SYNTAX: &str = r#"
+name: TOML
+scope: source.toml
+file_extensions: [toml]
+contexts:
+  main:
+    - match: '#.*'
+      scope: comment.line.number-sign.toml
+    - match: '^\s*(\[\[?)([^\]\n]*)(\]\]?)'
+      captures:
+        1: punctuation.definition.table.toml
+        2: entity.name.section.toml
+        3: punctuation.definition.table.toml
+    - match: '([A-Za-z0-9_-]+|"[^"\n]*"|''[^''\n]*'')(?=\s*(\.|=))'
+      scope: entity.name.tag.toml
+    - match: '='
+      scope: keyword.operator.assignment.toml
+    - include: values
+  values:
+    - match: '"""'
+      scope: punctuation.definition.string.begin.toml
+      push: basic_multiline
+    - match: "'''"
+      scope: punctuation.definition.string.begin.toml
+      push: literal_multiline
+    - match: '"'
+      scope: punctuation.definition.string.begin.toml
+      push: basic
+    - match: "'"
+      scope: punctuation.definition.string.begin.toml
+      push: literal
+    - match: '\b(true|false)\b'
+      scope: constant.language.boolean.toml
+    - match: '\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?|\d{2}:\d{2}:\d{2}(\.\d+)?'
+      scope: constant.other.date.toml
+    - match: '[+-]?(0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|inf|nan|\d[\d_]*(\.\d[\d_]*)?([eE][+-]?\d[\d_]*)?)\b'
+      scope: constant.numeric.toml
+  basic:
+    - meta_scope: string.quoted.double.toml
+    - match: '\\.'
+      scope: constant.character.escape.toml
+    - match: '"'
+      scope: punctuation.definition.string.end.toml
+      pop: true
+    - match: '\n'
+      pop: true
+  literal:
+    - meta_scope: string.quoted.single.toml
+    - match: "'"
+      scope: punctuation.definition.string.end.toml
+      pop: true
+    - match: '\n'
+      pop: true
+  basic_multiline:
+    - meta_scope: string.quoted.triple.toml
+    - match: '\\.'
+      scope: constant.character.escape.toml
+    - match: '"""'
+      scope: punctuation.definition.string.end.toml
+      pop: true
+  literal_multiline:
+    - meta_scope: string.quoted.triple.toml
+    - match: "'''"
+      scope: punctuation.definition.string.end.toml
+      pop: true
+"#;
+
+/// A small Dockerfile grammar: the bundled syntaxes have none.
+const DOCKERFILE_SYNTAX: &str = r#"
+name: Dockerfile
+scope: source.dockerfile
+file_extensions: [dockerfile]
+contexts:
+  main:
+    - match: '^\s*#.*'
+      scope: comment.line.number-sign.dockerfile
+    - match: '(?i)^\s*(FROM|RUN|CMD|LABEL|MAINTAINER|EXPOSE|ENV|ADD|COPY|ENTRYPOINT|VOLUME|USER|WORKDIR|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL)\b'
+      captures:
+        1: keyword.other.special-method.dockerfile
+    - match: '(?i)\s(AS)\s'
+      captures:
+        1: keyword.other.special-method.dockerfile
+    - match: '(?<![\w-])--[A-Za-z][\w-]*'
+      scope: variable.parameter.dockerfile
+    - match: '\$\{?[A-Za-z_][A-Za-z0-9_]*\}?'
+      scope: variable.other.dockerfile
+    - match: '"'
+      scope: punctuation.definition.string.begin.dockerfile
+      push: double
+    - match: "'"
+      scope: punctuation.definition.string.begin.dockerfile
+      push: single
+    - match: '\\\n'
+      scope: constant.character.escape.dockerfile
+  double:
+    - meta_scope: string.quoted.double.dockerfile
+    - match: '\\.'
+      scope: constant.character.escape.dockerfile
+    - match: '\$\{?[A-Za-z_][A-Za-z0-9_]*\}?'
+      scope: variable.other.dockerfile
+    - match: '"'
+      scope: punctuation.definition.string.end.dockerfile
+      pop: true
+    - match: '\n'
+      pop: true
+  single:
+    - meta_scope: string.quoted.single.dockerfile
+    - match: "'"
+      scope: punctuation.definition.string.end.dockerfile
+      pop: true
+    - match: '\n'
+      pop: true
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_grammars_load() {
+        let names: Vec<&str> = EXTRA_SYNTAXES
+            .syntaxes()
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(names, ["TOML", "Dockerfile"]);
+    }
+
+    #[test]
+    fn common_languages_are_known() {
+        for token in [
+            "rust",
+            "yaml",
+            "YAML",
+            "yml",
+            "sh",
+            "bash",
+            "shell",
+            "console",
+            "json",
+            "toml",
+            "go",
+            "python",
+            "py",
+            "dockerfile",
+            "Dockerfile",
+            "sql",
+            "diff",
+            "text",
+            "javascript",
+            "typescript",
+            "html",
+            "xml",
+            "markdown",
+        ] {
+            assert!(is_known_language(token), "{token} should be known");
+        }
+        for token in ["", "foo", "hcl", "promql", "nginx"] {
+            assert!(!is_known_language(token), "{token} should be unknown");
+        }
+    }
+
+    #[test]
+    fn nearest_language_suggests_typos_only() {
+        assert_eq!(nearest_language("pyhton"), Some("python"));
+        assert_eq!(nearest_language("yalm"), Some("yaml"));
+        assert_eq!(nearest_language("hcl"), None);
+        assert_eq!(nearest_language("tf"), None);
+    }
+
+    #[test]
+    fn highlight_uses_prefixed_classes() {
+        let html = highlight("key: value # note\n", "yaml").unwrap();
+        assert!(
+            html.contains(r#"<span class="hl-source hl-yaml">"#),
+            "{html}"
+        );
+        assert!(html.contains("hl-comment"), "{html}");
+        assert_eq!(highlight("x\n", "nosuchlanguage"), None);
+    }
+
+    #[test]
+    fn highlight_escapes_code() {
+        let html = highlight("echo \"<script>\" && exit\n", "sh").unwrap();
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
+    fn highlight_is_cached_and_deterministic() {
+        let code = "fn main() { println!(\"hi\"); }\n";
+        let first = highlight(code, "rust").unwrap();
+        let second = highlight(code, "rs").unwrap();
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn highlight_gives_up_on_huge_input() {
+        let long_line = "a".repeat(MAX_LINE_BYTES + 1);
+        assert_eq!(highlight(&long_line, "yaml"), None);
+        let big = "x: 1\n".repeat(MAX_HIGHLIGHT_BYTES / 5 + 1);
+        assert_eq!(highlight(&big, "yaml"), None);
+    }
+
+    #[test]
+    fn toml_and_dockerfile_are_highlighted() {
+        let toml = highlight("[server]\nport = 8080 # http\nname = \"a\"\n", "toml").unwrap();
+        assert!(toml.contains("hl-entity hl-name hl-section"), "{toml}");
+        assert!(toml.contains("hl-constant hl-numeric"), "{toml}");
+        assert!(toml.contains("hl-string"), "{toml}");
+        let docker =
+            highlight("FROM rust:1 AS build\nRUN cargo build # x\n", "dockerfile").unwrap();
+        assert!(docker.contains("hl-keyword"), "{docker}");
+    }
+
+    #[test]
+    fn theme_names_include_the_defaults() {
+        let names = theme_names();
+        assert!(names.contains(&DEFAULT_THEMES.0));
+        assert!(names.contains(&DEFAULT_THEMES.1));
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn theme_css_has_light_and_dark_rules() {
+        let css = theme_css(DEFAULT_THEMES.0, DEFAULT_THEMES.1).unwrap();
+        assert!(css.contains(".hl-comment"), "{css}");
+        assert!(css.contains(".hl-code, pre.code {"), "{css}");
+        assert!(css.contains("@media (prefers-color-scheme: dark) {\n  :root:not([data-theme=light]) [class*=\"hl-\"] {\n    color: inherit;"), "{css}");
+        assert!(css.contains("\n  :root:not([data-theme=light]) .hl-code, :root:not([data-theme=light]) pre.code {"), "{css}");
+        assert!(
+            css.contains("\n[data-theme=dark] .hl-code, [data-theme=dark] pre.code {"),
+            "{css}"
+        );
+        assert_eq!(css.matches('{').count(), css.matches('}').count());
+        assert_eq!(theme_css("nope", DEFAULT_THEMES.1), None);
+        assert_eq!(theme_css(DEFAULT_THEMES.0, "nope"), None);
+    }
+}

@@ -1,0 +1,239 @@
+//! Writing a `Plan` to the output folder, and nothing anywhere else.
+//!
+//! The output folder is marked with `.debrief-output` when Debrief creates it;
+//! a folder that is not empty and not marked is refused, as are folders that
+//! are or hold the site's sources. The new site is written into a staging
+//! folder inside the output folder and swapped in only once every file is
+//! written, so a failed write leaves the previous site as it was.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::CONTENT_DIR;
+use crate::error::{Error, Result};
+use crate::render::Plan;
+
+/// The file that marks a folder as Debrief's output.
+pub const MARKER: &str = ".debrief-output";
+const STAGING: &str = ".debrief-next";
+const PREVIOUS: &str = ".debrief-previous";
+const MARKER_TEXT: &str =
+    "This folder is written by `debrief build`. Its contents are replaced on every build.\n";
+
+/// Makes `path` absolute and normal without requiring it to exist: the longest
+/// existing ancestor is canonicalised (resolving symlinks) and the rest appended.
+fn normalise(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| path.to_path_buf(), |d| d.join(path))
+    };
+    let mut existing = absolute.clone();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = fs::canonicalize(&existing) {
+            let mut out = canonical;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Refuses output folders that would destroy or mix with the sources or a user's files.
+pub fn check_output_dir(output: &Path, root: &Path) -> Result<()> {
+    let refuse = |reason: &str| Error::OutputRefused {
+        path: output.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let out = normalise(output);
+    let root = normalise(root);
+    if out == root {
+        return Err(refuse("it is the site folder itself"));
+    }
+    if root.starts_with(&out) {
+        return Err(refuse("it contains the site folder"));
+    }
+    for source in [CONTENT_DIR, "templates", "static"] {
+        let dir = root.join(source);
+        if out.starts_with(&dir) {
+            return Err(refuse(&format!("it is inside the site's {source}/ folder")));
+        }
+    }
+    match fs::symlink_metadata(&out) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(out, e)),
+        Ok(meta) if !meta.is_dir() => Err(refuse("it exists and is not a folder")),
+        Ok(_) => {
+            let mut entries = fs::read_dir(&out).map_err(|e| Error::io(&out, e))?;
+            let empty = entries.next().is_none();
+            if empty || out.join(MARKER).is_file() {
+                Ok(())
+            } else {
+                Err(refuse(&format!(
+                    "it is not empty and was not made by debrief (no {MARKER} file); empty it or choose another --output"
+                )))
+            }
+        }
+    }
+}
+
+/// A plan path is safe when it is relative, `/`-separated and has only normal parts.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    if path.is_empty() || path.contains('\\') || path.contains('\0') {
+        return None;
+    }
+    let candidate = Path::new(path);
+    if candidate
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
+        Some(candidate.to_path_buf())
+    } else {
+        None
+    }
+}
+
+/// Writes the plan into `output`, replacing what a previous build left there.
+pub fn write_plan(plan: &Plan, output: &Path, root: &Path) -> Result<()> {
+    check_output_dir(output, root)?;
+    fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+    let marker = output.join(MARKER);
+    if !marker.is_file() {
+        fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
+    }
+    let staging = output.join(STAGING);
+    remove_if_present(&staging)?;
+    remove_if_present(&output.join(PREVIOUS))?;
+    if let Err(e) = write_files(plan, &staging) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    swap(output, &staging)
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path).map_err(|e| Error::io(path, e)),
+        Ok(_) => fs::remove_file(path).map_err(|e| Error::io(path, e)),
+        Err(_) => Ok(()),
+    }
+}
+
+fn write_files(plan: &Plan, staging: &Path) -> Result<()> {
+    let mut targets = Vec::with_capacity(plan.files.len());
+    for file in &plan.files {
+        let rel = safe_relative(&file.path).ok_or_else(|| Error::OutputRefused {
+            path: staging.join(&file.path),
+            reason: "an output path must stay inside the output folder".into(),
+        })?;
+        targets.push((staging.join(rel), &file.bytes));
+    }
+    let dirs: BTreeSet<&Path> = targets.iter().filter_map(|(p, _)| p.parent()).collect();
+    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    for dir in dirs {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    targets
+        .par_iter()
+        .try_for_each(|(path, bytes)| fs::write(path, bytes).map_err(|e| Error::io(path, e)))
+}
+
+/// Moves the previous site aside, the staged one into place, then deletes the previous.
+fn swap(output: &Path, staging: &Path) -> Result<()> {
+    let previous = output.join(PREVIOUS);
+    fs::create_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
+    let skip = [MARKER, STAGING, PREVIOUS];
+    let entries: Vec<PathBuf> = fs::read_dir(output)
+        .map_err(|e| Error::io(output, e))?
+        .filter_map(|e| e.ok())
+        .filter(|e| !skip.iter().any(|s| e.file_name() == *s))
+        .map(|e| e.path())
+        .collect();
+    for entry in &entries {
+        if let Some(name) = entry.file_name() {
+            fs::rename(entry, previous.join(name)).map_err(|e| Error::io(entry, e))?;
+        }
+    }
+    let staged: Vec<PathBuf> = fs::read_dir(staging)
+        .map_err(|e| Error::io(staging, e))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    for entry in &staged {
+        if let Some(name) = entry.file_name() {
+            fs::rename(entry, output.join(name)).map_err(|e| Error::io(entry, e))?;
+        }
+    }
+    fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))?;
+    fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::OutputFile;
+
+    fn plan(files: &[(&str, &str)]) -> Plan {
+        Plan {
+            files: files
+                .iter()
+                .map(|(p, b)| OutputFile { path: (*p).into(), bytes: b.as_bytes().to_vec() })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn writes_marks_and_replaces() {
+        let site = tempfile::tempdir().unwrap();
+        fs::create_dir(site.path().join("content")).unwrap();
+        let out = site.path().join("public");
+        write_plan(&plan(&[("index.html", "one"), ("a/b/index.html", "x")]), &out, site.path()).unwrap();
+        assert!(out.join(MARKER).is_file());
+        assert_eq!(fs::read_to_string(out.join("a/b/index.html")).unwrap(), "x");
+        write_plan(&plan(&[("index.html", "two")]), &out, site.path()).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("a").exists());
+        assert!(!out.join(STAGING).exists() && !out.join(PREVIOUS).exists());
+    }
+
+    #[test]
+    fn refuses_unmarked_folders_and_the_sources() {
+        let site = tempfile::tempdir().unwrap();
+        fs::create_dir(site.path().join("content")).unwrap();
+        let mine = site.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("thesis.txt"), "precious").unwrap();
+        let err = write_plan(&plan(&[("index.html", "x")]), &mine, site.path()).unwrap_err();
+        assert!(err.to_string().contains("not empty"), "{err}");
+        assert_eq!(fs::read_to_string(mine.join("thesis.txt")).unwrap(), "precious");
+        assert!(check_output_dir(site.path(), site.path()).is_err());
+        assert!(check_output_dir(&site.path().join("content/out"), site.path()).is_err());
+        assert!(check_output_dir(site.path().parent().unwrap(), site.path()).is_err());
+    }
+
+    #[test]
+    fn unsafe_paths_are_refused_before_anything_is_replaced() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        write_plan(&plan(&[("index.html", "old")]), &out, site.path()).unwrap();
+        for bad in ["../escape.html", "/etc/x", "a/../../b", "a\\b"] {
+            assert!(write_plan(&plan(&[("index.html", "new"), (bad, "x")]), &out, site.path()).is_err());
+        }
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert!(!site.path().join("escape.html").exists());
+        assert!(!out.join(STAGING).exists());
+    }
+}

@@ -1,0 +1,464 @@
+//! The template contract: the values every template receives, as `Serialize`
+//! views over the `Library`. `docs/templates.md` documents them; a change here
+//! is a change to every site's overrides.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::{Config, Severity};
+use crate::content::ActionItem;
+use crate::library::urls::rel;
+use crate::library::{Entry, Library, Term};
+
+/// The generator string for pages, the feed and the export.
+pub const GENERATOR: &str = concat!("debrief ", env!("CARGO_PKG_VERSION"));
+
+/// `site` in every template.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Site description.
+    pub description: &'a str,
+    /// `<html lang>`.
+    pub language: &'a str,
+    /// Absolute base URL ending in `/`.
+    pub base_url: &'a str,
+    /// Its path, starting and ending in `/`.
+    pub base_path: &'a str,
+    /// `debrief x.y.z`.
+    pub generator: &'static str,
+}
+
+/// A severity with its count and page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityView<'a> {
+    /// Key as configured.
+    pub key: &'a str,
+    /// Badge label.
+    pub label: &'a str,
+    /// Emoji.
+    pub emoji: &'a str,
+    /// CSS colour.
+    pub color: &'a str,
+    /// Meaning.
+    pub description: &'a str,
+    /// 1 = most severe.
+    pub rank: usize,
+    /// Published incidents.
+    pub count: usize,
+    /// Page path.
+    pub url: String,
+}
+
+/// A reference to a component, tag or organization page.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView<'a> {
+    /// Name shown.
+    pub name: &'a str,
+    /// Slug.
+    pub slug: &'a str,
+    /// Page path.
+    pub url: String,
+}
+
+/// Builds views; holds what every view needs.
+pub struct Views<'a> {
+    /// The library.
+    pub library: &'a Library,
+    /// The config.
+    pub config: &'a Config,
+    severities: Vec<SeverityView<'a>>,
+}
+
+impl<'a> Views<'a> {
+    /// Prepares the views of a library.
+    pub fn new(library: &'a Library, config: &'a Config) -> Views<'a> {
+        let severities = config
+            .severities
+            .iter()
+            .enumerate()
+            .map(|(i, s)| severity_view(library, s, library.by_severity[i].len()))
+            .collect();
+        Views {
+            library,
+            config,
+            severities,
+        }
+    }
+
+    /// The site.
+    pub fn site(&self) -> SiteView<'a> {
+        SiteView {
+            title: &self.config.title,
+            description: &self.config.description,
+            language: &self.config.language,
+            base_url: self.library.urls.base_url(),
+            base_path: self.library.urls.base_path(),
+            generator: GENERATOR,
+        }
+    }
+
+    /// Every severity, most severe first.
+    pub fn severities(&self) -> &[SeverityView<'a>] {
+        &self.severities
+    }
+
+    fn path(&self, rel: &str) -> String {
+        self.library.urls.path(rel)
+    }
+
+    fn term_link(&self, term: &'a Term) -> LinkView<'a> {
+        LinkView {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.path(&term.rel),
+        }
+    }
+
+    /// An incident as it appears in lists.
+    pub fn summary(&self, n: usize) -> Value {
+        let e = &self.library.incidents[n];
+        let i = &e.incident;
+        serde_json::json!({
+            "slug": i.slug.value,
+            "url": self.path(&e.rel),
+            "permalink": self.library.urls.permalink(&e.rel),
+            "title": i.title,
+            "date": i.date.to_string(),
+            "year": i.date.year(),
+            "severity": self.severities[e.severity],
+            "organization": e.organization.map(|o| self.term_link(&self.library.organizations[o])),
+            "components": e.components.iter().map(|&c| self.term_link(&self.library.components[c])).collect::<Vec<_>>(),
+            "tags": e.tags.iter().map(|&t| self.term_link(&self.library.tags[t])).collect::<Vec<_>>(),
+            "summary": e.summary,
+            "draft": i.draft,
+            "visibility": i.visibility.as_str(),
+        })
+    }
+
+    /// An incident with everything its own page shows.
+    pub fn incident(&self, n: usize, summary: &Value) -> Value {
+        let e = &self.library.incidents[n];
+        let i = &e.incident;
+        let mut view = summary.clone();
+        let tz = &self.config.timezone;
+        let moment = |ts: Option<jiff::Timestamp>| -> Value {
+            match ts {
+                Some(ts) => serde_json::json!({"at": display_time(ts, tz), "datetime": ts.to_string()}),
+                None => Value::Null,
+            }
+        };
+        let extra = serde_json::json!({
+            "impact": i.impact,
+            "authors": i.authors,
+            "source": i.source,
+            "body_html": e.body.html,
+            "toc": e.body.toc.iter().map(|(level, id, text)| serde_json::json!({"level": level, "id": id, "text": text})).collect::<Vec<_>>(),
+            "lessons": e.lessons.iter().map(|l| serde_json::json!({
+                "text": l.text,
+                "themes": l.themes.iter().map(|&t| self.theme_ref(t)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "action_items": i.action_items.iter().map(action_view).collect::<Vec<_>>(),
+            "timeline": i.timeline.iter().map(|t| serde_json::json!({
+                "at": display_time(t.at, tz), "datetime": t.at.to_string(), "text": t.text,
+            })).collect::<Vec<_>>(),
+            "times": {
+                "started": moment(i.started),
+                "detected": moment(i.detected),
+                "mitigated": moment(i.mitigated),
+                "resolved": moment(i.resolved),
+            },
+            "durations": {
+                "detect": duration_view(e.time_to_detect),
+                "mitigate": duration_view(e.time_to_mitigate),
+                "resolve": duration_view(e.time_to_resolve),
+            },
+            "extra": i.extra,
+        });
+        if let (Value::Object(view), Value::Object(extra)) = (&mut view, extra) {
+            view.extend(extra);
+        }
+        view
+    }
+
+    /// `{key, label, url}` of a theme.
+    pub fn theme_ref(&self, t: usize) -> Value {
+        let theme = &self.library.themes[t];
+        serde_json::json!({
+            "key": theme.theme.key,
+            "label": theme.theme.label,
+            "url": self.path(&theme.rel),
+        })
+    }
+
+    /// A component with its counts by severity.
+    pub fn component(&self, c: usize) -> Value {
+        let term = &self.library.components[c];
+        let definition = term.definition.map(|d| &self.config.components[d]);
+        serde_json::json!({
+            "name": term.name,
+            "slug": term.slug,
+            "url": self.path(&term.rel),
+            "category": definition.and_then(|d| d.category.as_deref()),
+            "description": definition.and_then(|d| d.description.as_deref()),
+            "aliases": definition.map(|d| d.aliases.clone()).unwrap_or_default(),
+            "count": term.incidents.len(),
+            "by_severity": self.by_severity(&term.incidents),
+        })
+    }
+
+    /// `[{severity, count}]` in severity order for a set of incidents.
+    pub fn by_severity(&self, incidents: &[usize]) -> Vec<Value> {
+        let mut counts = vec![0usize; self.severities.len()];
+        for &n in incidents {
+            counts[self.library.incidents[n].severity] += 1;
+        }
+        self.severities
+            .iter()
+            .zip(counts)
+            .map(|(s, count)| serde_json::json!({"severity": s, "count": count}))
+            .collect()
+    }
+
+    /// A tag or organization.
+    pub fn term(&self, term: &'a Term) -> Value {
+        serde_json::json!({
+            "name": term.name,
+            "slug": term.slug,
+            "url": self.path(&term.rel),
+            "count": term.incidents.len(),
+        })
+    }
+
+    /// A theme with its lesson count.
+    pub fn theme(&self, t: usize) -> Value {
+        let mut view = self.theme_ref(t);
+        if let Value::Object(map) = &mut view {
+            map.insert("count".into(), self.library.themes[t].lessons.len().into());
+        }
+        view
+    }
+
+    /// The lessons of a theme (or any list of (incident, lesson) pairs).
+    pub fn lessons(&self, pairs: &[(usize, usize)], summaries: &[Value]) -> Vec<Value> {
+        pairs
+            .iter()
+            .map(|&(n, l)| {
+                let lesson = &self.library.incidents[n].lessons[l];
+                serde_json::json!({
+                    "text": lesson.text,
+                    "themes": lesson.themes.iter().map(|&t| self.theme_ref(t)).collect::<Vec<_>>(),
+                    "incident": summaries[n],
+                })
+            })
+            .collect()
+    }
+
+    /// Action items across incidents: open and in progress first, then by due date.
+    pub fn actions(&self, summaries: &[Value]) -> Vec<Value> {
+        let mut items: Vec<(&ActionItem, usize)> = self
+            .library
+            .incidents
+            .iter()
+            .enumerate()
+            .flat_map(|(n, e)| e.incident.action_items.iter().map(move |a| (a, n)))
+            .collect();
+        items.sort_by(|a, b| {
+            let open = |x: &ActionItem| !matches!(x.status, crate::content::ActionStatus::Open | crate::content::ActionStatus::InProgress);
+            (open(a.0), a.0.status, a.0.due.is_none(), a.0.due, a.1)
+                .cmp(&(open(b.0), b.0.status, b.0.due.is_none(), b.0.due, b.1))
+        });
+        items
+            .into_iter()
+            .map(|(a, n)| {
+                let mut view = action_view(a);
+                if let Value::Object(map) = &mut view {
+                    map.insert("incident".into(), summaries[n].clone());
+                }
+                view
+            })
+            .collect()
+    }
+
+    /// Facets for the index filters.
+    pub fn facets(&self) -> Value {
+        let lib = self.library;
+        let sorted = |mut items: Vec<(String, String, usize, Value)>| -> Vec<Value> {
+            items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.to_lowercase().cmp(&b.1.to_lowercase())));
+            items
+                .into_iter()
+                .map(|(value, label, count, url)| serde_json::json!({"value": value, "label": label, "count": count, "url": url}))
+                .collect()
+        };
+        let severities: Vec<Value> = self
+            .severities
+            .iter()
+            .filter(|s| s.count > 0)
+            .map(|s| serde_json::json!({"value": s.key.to_lowercase(), "label": format!("{} {}", s.emoji, s.label).trim(), "count": s.count, "url": s.url}))
+            .collect();
+        let terms = |terms: &[Term]| {
+            sorted(
+                terms
+                    .iter()
+                    .map(|t| (t.slug.clone(), t.name.clone(), t.incidents.len(), Value::String(self.path(&t.rel))))
+                    .collect(),
+            )
+        };
+        let years: Vec<Value> = lib
+            .by_year
+            .iter()
+            .rev()
+            .map(|(year, list)| serde_json::json!({"value": year.to_string(), "label": year.to_string(), "count": list.len(), "url": Value::Null}))
+            .collect();
+        serde_json::json!({
+            "severities": severities,
+            "components": terms(&lib.components),
+            "tags": terms(&lib.tags),
+            "years": years,
+        })
+    }
+
+    /// Figures for the stats page.
+    pub fn stats(&self, summaries: &[Value]) -> Value {
+        let lib = self.library;
+        let years: Vec<Value> = lib
+            .by_year
+            .iter()
+            .map(|(year, list)| serde_json::json!({"year": year, "total": list.len(), "by_severity": self.by_severity(list)}))
+            .collect();
+        let mut top: Vec<usize> = (0..lib.components.len()).collect();
+        top.sort_by(|&a, &b| {
+            lib.components[b].incidents.len().cmp(&lib.components[a].incidents.len()).then(a.cmp(&b))
+        });
+        let top_components: Vec<Value> = top.into_iter().take(10).map(|c| self.component(c)).collect();
+        let themes: Vec<Value> = lib.used_themes().map(|(t, _)| self.theme(t)).collect();
+        let mut resolve: Vec<(i64, usize)> = lib
+            .incidents
+            .iter()
+            .enumerate()
+            .filter_map(|(n, e)| e.time_to_resolve.map(|m| (m, n)))
+            .collect();
+        resolve.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let median = if resolve.is_empty() {
+            Value::Null
+        } else {
+            let mut minutes: Vec<i64> = resolve.iter().map(|r| r.0).collect();
+            minutes.sort_unstable();
+            duration_view(Some(minutes[minutes.len() / 2]))
+        };
+        serde_json::json!({
+            "total": lib.incidents.len(),
+            "years": years,
+            "top_components": top_components,
+            "themes": themes,
+            "resolve": resolve.iter().map(|&(m, n)| serde_json::json!({"incident": summaries[n], "minutes": m, "text": duration_text(m)})).collect::<Vec<_>>(),
+            "median_resolve": median,
+        })
+    }
+
+    /// The link to a page, for `nav`.
+    pub fn nav(&self) -> Vec<Value> {
+        self.library
+            .pages
+            .iter()
+            .map(|p| serde_json::json!({"title": p.page.title, "url": self.path(&p.rel)}))
+            .collect()
+    }
+
+    /// A plain page.
+    pub fn page(&self, n: usize) -> Value {
+        let p = &self.library.pages[n];
+        serde_json::json!({
+            "title": p.page.title,
+            "slug": p.page.slug.value,
+            "url": self.path(&p.rel),
+            "body_html": p.body.html,
+            "toc": p.body.toc.iter().map(|(level, id, text)| serde_json::json!({"level": level, "id": id, "text": text})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The severity view at an index of the config.
+    pub fn severity(&self, s: usize) -> &SeverityView<'a> {
+        &self.severities[s]
+    }
+
+    /// The entry of an incident.
+    pub fn entry(&self, n: usize) -> &'a Entry {
+        &self.library.incidents[n]
+    }
+}
+
+fn severity_view<'a>(library: &Library, s: &'a Severity, count: usize) -> SeverityView<'a> {
+    SeverityView {
+        key: &s.key,
+        label: &s.label,
+        emoji: &s.emoji,
+        color: &s.color,
+        description: &s.description,
+        rank: s.rank,
+        count,
+        url: library.urls.path(&rel::severity(&s.key)),
+    }
+}
+
+fn action_view(a: &ActionItem) -> Value {
+    serde_json::json!({
+        "text": a.text,
+        "owner": a.owner,
+        "status": a.status.as_str(),
+        "status_label": a.status.label(),
+        "due": a.due.map(|d| d.to_string()),
+        "link": a.link,
+    })
+}
+
+/// `2023-02-07 09:12 UTC`, in the site's time zone.
+pub fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    ts.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string()
+}
+
+fn duration_view(minutes: Option<i64>) -> Value {
+    match minutes {
+        Some(m) => serde_json::json!({"minutes": m, "text": duration_text(m)}),
+        None => Value::Null,
+    }
+}
+
+/// Minutes in words: `45 min`, `2 h 53 min`, `3 d 4 h`.
+pub fn duration_text(minutes: i64) -> String {
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} d"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} h"));
+    }
+    if mins > 0 || parts.is_empty() {
+        parts.push(format!("{mins} min"));
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration_text(0), "0 min");
+        assert_eq!(duration_text(45), "45 min");
+        assert_eq!(duration_text(173), "2 h 53 min");
+        assert_eq!(duration_text(120), "2 h");
+        assert_eq!(duration_text(1440 + 61), "1 d 1 h 1 min");
+    }
+
+    #[test]
+    fn display_time_uses_the_zone() {
+        let ts: jiff::Timestamp = "2023-02-07T09:12:00Z".parse().unwrap();
+        assert_eq!(display_time(ts, &jiff::tz::TimeZone::UTC), "2023-02-07 09:12 UTC");
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        assert_eq!(display_time(ts, &berlin), "2023-02-07 10:12 CET");
+    }
+}

@@ -1,0 +1,235 @@
+//! Machine-readable output: `/incidents.json` exactly as SPEC §6 describes it,
+//! and the search index the search page loads.
+//!
+//! Both are serialised from structs, so keys keep the documented order and
+//! every field is present (`null` or `[]` when empty).
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::library::Library;
+
+use super::context::{GENERATOR, Views};
+
+#[derive(Serialize)]
+struct Export<'a> {
+    generator: &'static str,
+    site: ExportSite<'a>,
+    severities: Vec<ExportSeverity<'a>>,
+    incidents: Vec<ExportIncident<'a>>,
+    components: Vec<ExportComponent<'a>>,
+    lesson_themes: Vec<ExportTheme<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExportSite<'a> {
+    title: &'a str,
+    base_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct ExportSeverity<'a> {
+    key: &'a str,
+    label: &'a str,
+    emoji: &'a str,
+    rank: usize,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ExportLesson<'a> {
+    text: &'a str,
+    themes: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExportAction<'a> {
+    text: &'a str,
+    owner: Option<&'a str>,
+    status: &'static str,
+    due: Option<String>,
+    link: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExportIncident<'a> {
+    slug: &'a str,
+    url: String,
+    permalink: String,
+    title: &'a str,
+    date: String,
+    severity: &'a str,
+    organization: Option<&'a str>,
+    summary: &'a str,
+    impact: Option<&'a str>,
+    components: Vec<&'a str>,
+    tags: Vec<&'a str>,
+    lessons: Vec<ExportLesson<'a>>,
+    action_items: Vec<ExportAction<'a>>,
+    time_to_detect_minutes: Option<i64>,
+    time_to_mitigate_minutes: Option<i64>,
+    time_to_resolve_minutes: Option<i64>,
+    source: Option<&'a str>,
+    visibility: &'static str,
+}
+
+#[derive(Serialize)]
+struct ExportComponent<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+    incidents: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExportTheme<'a> {
+    key: &'a str,
+    label: &'a str,
+    url: String,
+    lessons: Vec<ExportThemeLesson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExportThemeLesson<'a> {
+    incident: &'a str,
+    text: &'a str,
+}
+
+/// The bytes of `/incidents.json`.
+pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec<u8> {
+    let urls = &library.urls;
+    let slug = |n: usize| library.incidents[n].incident.slug.value.as_str();
+    let export = Export {
+        generator: GENERATOR,
+        site: ExportSite {
+            title: &config.title,
+            base_url: urls.base_url(),
+        },
+        severities: views
+            .severities()
+            .iter()
+            .map(|s| ExportSeverity {
+                key: s.key,
+                label: s.label,
+                emoji: s.emoji,
+                rank: s.rank,
+                count: s.count,
+            })
+            .collect(),
+        incidents: library
+            .incidents
+            .iter()
+            .map(|e| {
+                let i = &e.incident;
+                ExportIncident {
+                    slug: &i.slug.value,
+                    url: urls.path(&e.rel),
+                    permalink: urls.permalink(&e.rel),
+                    title: &i.title,
+                    date: i.date.to_string(),
+                    severity: &config.severities[e.severity].key,
+                    organization: e.organization.map(|o| library.organizations[o].name.as_str()),
+                    summary: &e.summary,
+                    impact: i.impact.as_deref(),
+                    components: e.components.iter().map(|&c| library.components[c].name.as_str()).collect(),
+                    tags: e.tags.iter().map(|&t| library.tags[t].name.as_str()).collect(),
+                    lessons: e
+                        .lessons
+                        .iter()
+                        .map(|l| ExportLesson {
+                            text: &l.text,
+                            themes: l.themes.iter().map(|&t| library.themes[t].theme.key.as_str()).collect(),
+                        })
+                        .collect(),
+                    action_items: i
+                        .action_items
+                        .iter()
+                        .map(|a| ExportAction {
+                            text: &a.text,
+                            owner: a.owner.as_deref(),
+                            status: a.status.as_str(),
+                            due: a.due.map(|d| d.to_string()),
+                            link: a.link.as_deref(),
+                        })
+                        .collect(),
+                    time_to_detect_minutes: e.time_to_detect,
+                    time_to_mitigate_minutes: e.time_to_mitigate,
+                    time_to_resolve_minutes: e.time_to_resolve,
+                    source: i.source.as_deref(),
+                    visibility: i.visibility.as_str(),
+                }
+            })
+            .collect(),
+        components: library
+            .components
+            .iter()
+            .map(|c| ExportComponent {
+                name: &c.name,
+                slug: &c.slug,
+                url: urls.path(&c.rel),
+                incidents: c.incidents.iter().map(|&n| slug(n)).collect(),
+            })
+            .collect(),
+        lesson_themes: library
+            .used_themes()
+            .map(|(_, t)| ExportTheme {
+                key: &t.theme.key,
+                label: &t.theme.label,
+                url: urls.path(&t.rel),
+                lessons: t
+                    .lessons
+                    .iter()
+                    .map(|&(n, l)| ExportThemeLesson {
+                        incident: slug(n),
+                        text: &library.incidents[n].lessons[l].text,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// How much of a body the search index keeps, in characters.
+const BODY_CHARS: usize = 4000;
+
+#[derive(Serialize)]
+struct SearchDoc<'a> {
+    /// Title.
+    t: &'a str,
+    /// URL.
+    u: String,
+    /// Date.
+    d: String,
+    /// Severity key.
+    s: &'a str,
+    /// Components.
+    c: Vec<&'a str>,
+    /// Lessons.
+    l: Vec<&'a str>,
+    /// Summary.
+    m: &'a str,
+    /// Body text, trimmed.
+    b: String,
+}
+
+/// The bytes of the search index: one compact record per incident.
+pub fn search_index(library: &Library, views: &Views<'_>) -> Vec<u8> {
+    let docs: Vec<SearchDoc<'_>> = library
+        .incidents
+        .iter()
+        .map(|e| SearchDoc {
+            t: &e.incident.title,
+            u: library.urls.path(&e.rel),
+            d: e.incident.date.to_string(),
+            s: views.config.severities[e.severity].key.as_str(),
+            c: e.components.iter().map(|&c| library.components[c].name.as_str()).collect(),
+            l: e.lessons.iter().map(|l| l.text.as_str()).collect(),
+            m: &e.summary,
+            b: e.body.plain_text.chars().take(BODY_CHARS).collect(),
+        })
+        .collect();
+    serde_json::to_vec(&docs).unwrap_or_default()
+}

@@ -1,0 +1,385 @@
+//! Rendering: the library through Tera templates into a `Plan`, the list of
+//! every output file with its bytes. Nothing is written here.
+//!
+//! The built-in templates are registered first and a site's own templates of
+//! the same name replace them. Pages render in parallel from borrowed views.
+
+pub mod context;
+pub mod export;
+pub mod plan;
+
+use std::collections::HashMap;
+use std::error::Error as _;
+
+use rayon::prelude::*;
+use serde_json::Value;
+use tera::Tera;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
+use crate::embedded;
+use crate::library::Library;
+use crate::library::urls::{file_for, rel};
+use crate::markdown::highlight;
+use context::Views;
+pub use plan::{OutputFile, Plan};
+
+/// A site's own theme files: templates that override built-in ones, and static files.
+#[derive(Debug, Clone, Default)]
+pub struct SiteTheme {
+    /// (template name, source) from the site's `templates/`.
+    pub templates: Vec<(String, String)>,
+    /// (path under the output root, bytes) from the site's `static/`.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+/// How many incidents the feed carries.
+const FEED_SIZE: usize = 50;
+
+/// Loads the templates, built-in then the site's, reporting every template that
+/// does not parse. Returns `None` when any is broken.
+pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Tera> {
+    let mut sources: HashMap<String, (String, String)> = HashMap::new();
+    for (name, text) in embedded::TEMPLATES {
+        sources.insert(
+            (*name).to_string(),
+            ((*text).to_string(), format!("templates/{name} (built-in)")),
+        );
+    }
+    for (name, text) in &theme.templates {
+        sources.insert(name.clone(), (text.clone(), format!("templates/{name}")));
+    }
+    let mut ok = true;
+    let mut names: Vec<&String> = sources.keys().collect();
+    names.sort();
+    for name in &names {
+        let (text, path) = &sources[*name];
+        if let Err(e) = tera::Template::new(name, None, text) {
+            ok = false;
+            diags.push(Diagnostic::error(
+                Location::file(path.clone()),
+                format!("template does not parse: {}", error_text(&e)),
+            ));
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.register_filter("json_attr", json_attr);
+    let list: Vec<(&str, &str)> = names
+        .iter()
+        .map(|n| (n.as_str(), sources[*n].0.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(list) {
+        diags.push(Diagnostic::error(
+            Location::file("templates"),
+            format!("templates do not fit together: {}", error_text(&e)),
+        ));
+        return None;
+    }
+    Some(tera)
+}
+
+/// Serialises a value as JSON for an attribute or a JSON script block. Tera's
+/// autoescape then escapes it for HTML; `<` is escaped inside the JSON too so the
+/// value can never close a `<script>` element.
+fn json_attr(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = serde_json::to_string(value).map_err(|e| tera::Error::msg(e.to_string()))?;
+    Ok(Value::String(text.replace('<', "\\u003c").replace('>', "\\u003e")))
+}
+
+/// Every cause of a Tera error, joined, so the missing variable and line show.
+fn error_text(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text.replace('\n', " ")
+}
+
+/// What one output page is.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Incidents,
+    Incident(usize),
+    Severity(usize),
+    Components,
+    Component(usize),
+    Lessons,
+    Theme(usize),
+    Tag(usize),
+    Organization(usize),
+    Actions,
+    Stats,
+    Search,
+    Page(usize),
+    NotFound,
+    Feed,
+    Sitemap,
+}
+
+/// Renders every page of the site. Template failures become diagnostics naming
+/// the template and the page.
+pub fn render_site(
+    library: &Library,
+    config: &Config,
+    theme: &SiteTheme,
+    tera: &Tera,
+    diags: &mut Diagnostics,
+) -> Plan {
+    let views = Views::new(library, config);
+    let summaries: Vec<Value> = (0..library.incidents.len())
+        .into_par_iter()
+        .map(|n| views.summary(n))
+        .collect();
+    let urls = &library.urls;
+    let mut base = tera::Context::new();
+    base.insert("site", &views.site());
+    base.insert("nav", &views.nav());
+    base.insert("severities", views.severities());
+    base.insert("highlight_css_url", &urls.path(rel::HIGHLIGHT_CSS));
+    base.insert(
+        "assets",
+        &serde_json::json!({"css": urls.path("debrief.css"), "js": urls.path("debrief.js")}),
+    );
+
+    let mut jobs = vec![Job::Home, Job::Incidents];
+    jobs.extend((0..library.incidents.len()).map(Job::Incident));
+    jobs.extend((0..config.severities.len()).map(Job::Severity));
+    jobs.push(Job::Components);
+    jobs.extend((0..library.components.len()).map(Job::Component));
+    jobs.push(Job::Lessons);
+    jobs.extend(library.used_themes().map(|(t, _)| Job::Theme(t)));
+    jobs.extend((0..library.tags.len()).map(Job::Tag));
+    jobs.extend((0..library.organizations.len()).map(Job::Organization));
+    jobs.extend([Job::Actions, Job::Stats, Job::Search]);
+    jobs.extend((0..library.pages.len()).map(Job::Page));
+    jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
+
+    let facets = views.facets();
+    let sitemap_urls: Vec<String> = jobs
+        .iter()
+        .filter_map(|job| match job {
+            Job::NotFound | Job::Feed | Job::Sitemap | Job::Home => None,
+            other => Some(urls.permalink(&job_rel(library, config, *other))),
+        })
+        .chain(std::iter::once(urls.permalink("")))
+        .collect();
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|&job| {
+            let location = job_rel(library, config, job);
+            let mut ctx = base.clone();
+            ctx.insert("current_url", &urls.path(&location));
+            ctx.insert("permalink", &urls.permalink(&location));
+            let template = match job {
+                Job::Home | Job::Incidents => {
+                    ctx.insert("incidents", &summaries);
+                    ctx.insert("facets", &facets);
+                    "index.html"
+                }
+                Job::Incident(n) => {
+                    let entry = views.entry(n);
+                    ctx.insert("incident", &views.incident(n, &summaries[n]));
+                    let related: Vec<&Value> = entry.related.iter().map(|&r| &summaries[r]).collect();
+                    ctx.insert("related", &related);
+                    ctx.insert("previous", &summaries.get(n + 1));
+                    ctx.insert("next", &n.checked_sub(1).map(|p| &summaries[p]));
+                    "incident.html"
+                }
+                Job::Severity(s) => {
+                    ctx.insert("severity", views.severity(s));
+                    let list: Vec<&Value> = library.by_severity[s].iter().map(|&n| &summaries[n]).collect();
+                    ctx.insert("incidents", &list);
+                    "severity.html"
+                }
+                Job::Components => {
+                    let list: Vec<Value> = (0..library.components.len()).map(|c| views.component(c)).collect();
+                    ctx.insert("components", &list);
+                    "components.html"
+                }
+                Job::Component(c) => {
+                    let term = &library.components[c];
+                    ctx.insert("component", &views.component(c));
+                    let list: Vec<&Value> = term.incidents.iter().map(|&n| &summaries[n]).collect();
+                    ctx.insert("incidents", &list);
+                    let pairs: Vec<(usize, usize)> = term
+                        .incidents
+                        .iter()
+                        .flat_map(|&n| (0..library.incidents[n].lessons.len()).map(move |l| (n, l)))
+                        .collect();
+                    ctx.insert("lessons", &views.lessons(&pairs, &summaries));
+                    "component.html"
+                }
+                Job::Lessons => {
+                    let themes: Vec<Value> = library
+                        .used_themes()
+                        .map(|(t, entry)| {
+                            let mut v = views.theme(t);
+                            if let Value::Object(map) = &mut v {
+                                map.insert("lessons".into(), Value::Array(views.lessons(&entry.lessons, &summaries)));
+                            }
+                            v
+                        })
+                        .collect();
+                    ctx.insert("themes", &themes);
+                    "lessons.html"
+                }
+                Job::Theme(t) => {
+                    ctx.insert("theme", &views.theme(t));
+                    ctx.insert("lessons", &views.lessons(&library.themes[t].lessons, &summaries));
+                    "theme.html"
+                }
+                Job::Tag(t) => {
+                    let term = &library.tags[t];
+                    ctx.insert("tag", &views.term(term));
+                    let list: Vec<&Value> = term.incidents.iter().map(|&n| &summaries[n]).collect();
+                    ctx.insert("incidents", &list);
+                    "tag.html"
+                }
+                Job::Organization(o) => {
+                    let term = &library.organizations[o];
+                    ctx.insert("organization", &views.term(term));
+                    let list: Vec<&Value> = term.incidents.iter().map(|&n| &summaries[n]).collect();
+                    ctx.insert("incidents", &list);
+                    "organization.html"
+                }
+                Job::Actions => {
+                    ctx.insert("actions", &views.actions(&summaries));
+                    "actions.html"
+                }
+                Job::Stats => {
+                    ctx.insert("stats", &views.stats(&summaries));
+                    "stats.html"
+                }
+                Job::Search => {
+                    ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
+                    "search.html"
+                }
+                Job::Page(p) => {
+                    ctx.insert("page", &views.page(p));
+                    "page.html"
+                }
+                Job::NotFound => "404.html",
+                Job::Feed => {
+                    let newest: Vec<&Value> = summaries.iter().take(FEED_SIZE).collect();
+                    ctx.insert("incidents", &newest);
+                    let updated = library
+                        .incidents
+                        .first()
+                        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| format!("{}T00:00:00Z", e.incident.date));
+                    ctx.insert("updated", &updated);
+                    "atom.xml"
+                }
+                Job::Sitemap => {
+                    ctx.insert("urls", &sitemap_urls);
+                    "sitemap.xml"
+                }
+            };
+            let path = file_for(&location);
+            tera.render(template, &ctx)
+                .map(|html| OutputFile { path, bytes: html.into_bytes() })
+                .map_err(|e| {
+                    let source = if theme.templates.iter().any(|(name, _)| name == template) {
+                        format!("templates/{template}")
+                    } else {
+                        format!("templates/{template} (built-in)")
+                    };
+                    let page = match job {
+                        Job::Incident(n) => format!(" for {}", library.incidents[n].incident.path),
+                        Job::Page(p) => format!(" for {}", library.pages[p].page.path),
+                        _ => format!(" for /{location}"),
+                    };
+                    Diagnostic::error(Location::file(source), format!("cannot render{page}: {}", error_text(&e)))
+                })
+        })
+        .collect();
+
+    let mut plan = Plan::default();
+    for result in results {
+        match result {
+            Ok(file) => plan.files.push(file),
+            Err(d) => diags.push(d),
+        }
+    }
+    plan.files.push(OutputFile {
+        path: rel::EXPORT.to_string(),
+        bytes: export::export_json(library, config, &views),
+    });
+    plan.files.push(OutputFile {
+        path: rel::SEARCH_INDEX.to_string(),
+        bytes: export::search_index(library, &views),
+    });
+    let (light, dark) = &config.markdown.highlight_themes;
+    match highlight::theme_css(light, dark) {
+        Some(css) => plan.files.push(OutputFile {
+            path: rel::HIGHLIGHT_CSS.to_string(),
+            bytes: css.into_bytes(),
+        }),
+        None => {
+            let names = highlight::theme_names();
+            let unknown = [light, dark]
+                .into_iter()
+                .find(|t| !names.iter().any(|n| *n == t.as_str()))
+                .cloned()
+                .unwrap_or_default();
+            let location = match config.markdown.highlight_pos {
+                Some(pos) => Location::at(CONFIG_FILE, pos),
+                None => Location::file(CONFIG_FILE),
+            };
+            let help = match nearest(&unknown, names.iter().map(|n| n.as_ref())) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => format!("expected one of: {}", names.join(", ")),
+            };
+            diags.push(
+                Diagnostic::error(location, format!("unknown highlight theme `{unknown}`")).with_help(help),
+            );
+        }
+    }
+    for (path, bytes) in embedded::STATIC {
+        if !theme.static_files.iter().any(|(p, _)| p == path) {
+            plan.files.push(OutputFile {
+                path: (*path).to_string(),
+                bytes: bytes.to_vec(),
+            });
+        }
+    }
+    for (path, bytes) in &theme.static_files {
+        plan.files.push(OutputFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        });
+    }
+    plan.sort();
+    plan
+}
+
+/// The location (relative to the site root) of a job's page.
+fn job_rel(library: &Library, config: &Config, job: Job) -> String {
+    match job {
+        Job::Home => String::new(),
+        Job::Incidents => rel::INCIDENTS.into(),
+        Job::Incident(n) => library.incidents[n].rel.clone(),
+        Job::Severity(s) => rel::severity(&config.severities[s].key),
+        Job::Components => rel::COMPONENTS.into(),
+        Job::Component(c) => library.components[c].rel.clone(),
+        Job::Lessons => rel::LESSONS.into(),
+        Job::Theme(t) => library.themes[t].rel.clone(),
+        Job::Tag(t) => library.tags[t].rel.clone(),
+        Job::Organization(o) => library.organizations[o].rel.clone(),
+        Job::Actions => rel::ACTIONS.into(),
+        Job::Stats => rel::STATS.into(),
+        Job::Search => rel::SEARCH.into(),
+        Job::Page(p) => library.pages[p].rel.clone(),
+        Job::NotFound => rel::NOT_FOUND.into(),
+        Job::Feed => rel::FEED.into(),
+        Job::Sitemap => rel::SITEMAP.into(),
+    }
+}

@@ -1,0 +1,129 @@
+//! `/incidents.json` (SPEC §6), read back as JSON and compared field by field.
+
+use serde_json::json;
+
+use crate::support::Site;
+
+#[test]
+fn export_matches_the_spec() {
+    let site = Site::new();
+    site.write(
+        "debrief.toml",
+        "title = \"Lib\"\nbase_url = \"https://example.com/sub/path\"\n[[components]]\nname = \"Kubernetes\"\naliases = [\"k8s\"]\n",
+    );
+    site.write(
+        "content/webhook.md",
+        r#"---
+title: "Webhook timeouts"
+date: 2023-02-07T09:12:00+01:00
+severity: non-prod
+organization: Venafi
+summary: An unresponsive webhook.
+impact: API timeouts.
+components: [k8s, OPA, Opa]
+tags: [upgrade]
+started: 2023-02-07T09:12:00Z
+detected: 2023-02-07T09:40:00Z
+resolved: 2023-02-07T12:05:00Z
+source: https://example.com/pm
+visibility: public
+lessons:
+  - text: Alert on API server response times.
+    themes: [monitoring]
+  - Give every workload a liveness probe.
+action_items:
+  - text: Scope the webhook
+    owner: platform
+    status: done
+  - text: Write a runbook
+    due: 2023-03-01
+---
+Body.
+"#,
+    );
+    site.write("content/bare.md", "---\ntitle: Bare\ndate: 2022-01-01\nseverity: minor\n---\nFirst *paragraph* here.\n\nSecond.\n");
+    let out = site.build(&[]);
+    let export = out.export();
+    assert_eq!(export["generator"], json!(format!("debrief {}", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(export["site"], json!({"title": "Lib", "base_url": "https://example.com/sub/path/"}));
+    assert_eq!(
+        export["severities"],
+        json!([
+            {"key": "production", "label": "Production", "emoji": "🤬", "rank": 1, "count": 0},
+            {"key": "non-prod", "label": "Non-production", "emoji": "😅", "rank": 2, "count": 1},
+            {"key": "minor", "label": "Minor", "emoji": "🤷", "rank": 3, "count": 1},
+        ])
+    );
+    let webhook = &export["incidents"][0];
+    assert_eq!(
+        *webhook,
+        json!({
+            "slug": "webhook",
+            "url": "/sub/path/incidents/webhook/",
+            "permalink": "https://example.com/sub/path/incidents/webhook/",
+            "title": "Webhook timeouts",
+            "date": "2023-02-07",
+            "severity": "non-prod",
+            "organization": "Venafi",
+            "summary": "An unresponsive webhook.",
+            "impact": "API timeouts.",
+            "components": ["Kubernetes", "OPA"],
+            "tags": ["upgrade"],
+            "lessons": [
+                {"text": "Alert on API server response times.", "themes": ["monitoring"]},
+                {"text": "Give every workload a liveness probe.", "themes": ["health-checks"]},
+            ],
+            "action_items": [
+                {"text": "Scope the webhook", "owner": "platform", "status": "done", "due": null, "link": null},
+                {"text": "Write a runbook", "owner": null, "status": "open", "due": "2023-03-01", "link": null},
+            ],
+            "time_to_detect_minutes": 28,
+            "time_to_mitigate_minutes": null,
+            "time_to_resolve_minutes": 173,
+            "source": "https://example.com/pm",
+            "visibility": "public",
+        })
+    );
+    let bare = &export["incidents"][1];
+    assert_eq!(bare["summary"], "First paragraph here.");
+    assert_eq!(bare["organization"], json!(null));
+    assert_eq!(bare["components"], json!([]));
+    assert_eq!(bare["lessons"], json!([]));
+    assert_eq!(bare["visibility"], "internal");
+    assert_eq!(
+        export["components"],
+        json!([
+            {"name": "Kubernetes", "slug": "kubernetes", "url": "/sub/path/components/kubernetes/", "incidents": ["webhook"]},
+            {"name": "OPA", "slug": "opa", "url": "/sub/path/components/opa/", "incidents": ["webhook"]},
+        ])
+    );
+    assert_eq!(
+        export["lesson_themes"],
+        json!([
+            {"key": "monitoring", "label": "Monitoring and alerting", "url": "/sub/path/lessons/monitoring/",
+             "lessons": [{"incident": "webhook", "text": "Alert on API server response times."}]},
+            {"key": "health-checks", "label": "Health checks and probes", "url": "/sub/path/lessons/health-checks/",
+             "lessons": [{"incident": "webhook", "text": "Give every workload a liveness probe."}]},
+        ])
+    );
+}
+
+#[test]
+fn names_take_the_most_used_spelling() {
+    let site = Site::new();
+    for (file, date, name) in [("a", "2023-01-01", "ETCD"), ("b", "2022-01-01", "etcd"), ("c", "2021-01-01", "etcd"), ("d", "2020-01-01", "Etcd")] {
+        site.write(
+            &format!("content/{file}.md"),
+            &format!("---\ntitle: {file}\ndate: {date}\nseverity: minor\ncomponents: [{name}]\ntags: [{name}]\norganization: {name}\n---\n"),
+        );
+    }
+    let out = site.build(&[]);
+    let export = out.export();
+    assert_eq!(export["components"][0]["name"], "etcd");
+    assert_eq!(export["components"][0]["incidents"], json!(["a", "b", "c", "d"]));
+    for incident in export["incidents"].as_array().unwrap() {
+        assert_eq!(incident["components"], json!(["etcd"]));
+        assert_eq!(incident["tags"], json!(["etcd"]));
+        assert_eq!(incident["organization"], "etcd");
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: real sites in temporary folders, built by the real binary,
+//! read back through an HTML parser, a JSON parser and an XML parser.
+
+#![allow(missing_docs)]
+
+mod build;
+mod check;
+mod export;
+mod sample;
+mod support;
