@@ -10,7 +10,9 @@ use crate::cmd;
 /// Debrief builds a browsable website from a folder of Markdown postmortems.
 #[derive(Debug, Parser)]
 #[command(name = "debrief", version, about, long_about = None)]
-#[command(after_help = "Examples:\n  debrief build\n  debrief build --base-url https://example.com/incidents/ --public\n  debrief serve --port 8080\n  debrief check --strict --format json")]
+#[command(
+    after_help = "Examples:\n  debrief build\n  debrief build --base-url https://example.com/incidents/ --public\n  debrief serve --port 8080\n  debrief check --strict --format json"
+)]
 pub struct Cli {
     /// The site folder (default: the current folder).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, nearest};
 use crate::diag::Pos;
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, nearest};
 use crate::slug::slugify;
 
 /// The file name of the site config.
@@ -260,53 +260,130 @@ pub fn default_themes() -> Vec<Theme> {
             "monitoring",
             "Monitoring and alerting",
             &[
-                "alert", "alerts", "alerting", "monitor", "monitors", "monitoring", "dashboard",
-                "dashboards", "metric", "metrics", "observability", "slo", "slos", "logging",
-                "logs", "tracing", "paging", "on-call",
+                "alert",
+                "alerts",
+                "alerting",
+                "monitor",
+                "monitors",
+                "monitoring",
+                "dashboard",
+                "dashboards",
+                "metric",
+                "metrics",
+                "observability",
+                "slo",
+                "slos",
+                "logging",
+                "logs",
+                "tracing",
+                "paging",
+                "on-call",
             ],
         ),
         (
             "health-checks",
             "Health checks and probes",
             &[
-                "probe", "probes", "liveness", "readiness", "health check", "health checks",
-                "healthcheck", "healthchecks", "startup probe",
+                "probe",
+                "probes",
+                "liveness",
+                "readiness",
+                "health check",
+                "health checks",
+                "healthcheck",
+                "healthchecks",
+                "startup probe",
             ],
         ),
         (
             "change-management",
             "Upgrades and change management",
             &[
-                "upgrade", "upgrades", "upgrading", "rollout", "rollouts", "rollback",
-                "rollbacks", "deploy", "deploys", "deployment", "deployments", "release",
-                "releases", "canary", "change", "changes", "migration", "migrations",
-                "version", "versions",
+                "upgrade",
+                "upgrades",
+                "upgrading",
+                "rollout",
+                "rollouts",
+                "rollback",
+                "rollbacks",
+                "deploy",
+                "deploys",
+                "deployment",
+                "deployments",
+                "release",
+                "releases",
+                "canary",
+                "change",
+                "changes",
+                "migration",
+                "migrations",
+                "version",
+                "versions",
             ],
         ),
         (
             "capacity",
             "Capacity and resource limits",
             &[
-                "capacity", "limit", "limits", "quota", "quotas", "cpu", "memory", "oom",
-                "resources", "resource requests", "requests", "autoscaling", "autoscaler",
-                "scaling", "throttling", "ip addresses", "exhaustion", "disk",
+                "capacity",
+                "limit",
+                "limits",
+                "quota",
+                "quotas",
+                "cpu",
+                "memory",
+                "oom",
+                "resources",
+                "resource requests",
+                "requests",
+                "autoscaling",
+                "autoscaler",
+                "scaling",
+                "throttling",
+                "ip addresses",
+                "exhaustion",
+                "disk",
             ],
         ),
         (
             "networking",
             "Networking and DNS",
             &[
-                "dns", "network", "networking", "coredns", "kube-dns", "ndots", "latency",
-                "load balancer", "ingress", "mtu", "conntrack", "cni", "service mesh",
-                "timeout", "timeouts", "iptables",
+                "dns",
+                "network",
+                "networking",
+                "coredns",
+                "kube-dns",
+                "ndots",
+                "latency",
+                "load balancer",
+                "ingress",
+                "mtu",
+                "conntrack",
+                "cni",
+                "service mesh",
+                "timeout",
+                "timeouts",
+                "iptables",
             ],
         ),
         (
             "security",
             "Security and access",
             &[
-                "security", "rbac", "certificate", "certificates", "tls", "secret", "secrets",
-                "permission", "permissions", "access", "credentials", "iam", "audit",
+                "security",
+                "rbac",
+                "certificate",
+                "certificates",
+                "tls",
+                "secret",
+                "secrets",
+                "permission",
+                "permissions",
+                "access",
+                "credentials",
+                "iam",
+                "audit",
                 "vulnerability",
             ],
         ),
@@ -314,51 +391,106 @@ pub fn default_themes() -> Vec<Theme> {
             "testing",
             "Testing and staging",
             &[
-                "test", "tests", "testing", "staging", "chaos", "load test", "rehearse",
-                "rehearsal", "dry run", "game day", "pre-production",
+                "test",
+                "tests",
+                "testing",
+                "staging",
+                "chaos",
+                "load test",
+                "rehearse",
+                "rehearsal",
+                "dry run",
+                "game day",
+                "pre-production",
             ],
         ),
         (
             "backup",
             "Backup and recovery",
             &[
-                "backup", "backups", "restore", "restores", "recovery", "disaster recovery",
-                "snapshot", "snapshots", "data loss", "replication",
+                "backup",
+                "backups",
+                "restore",
+                "restores",
+                "recovery",
+                "disaster recovery",
+                "snapshot",
+                "snapshots",
+                "data loss",
+                "replication",
             ],
         ),
         (
             "incident-response",
             "Incident response and communication",
             &[
-                "incident", "incidents", "communication", "communicate", "status page",
-                "escalation", "escalate", "postmortem", "postmortems", "war room",
-                "incident commander", "customers",
+                "incident",
+                "incidents",
+                "communication",
+                "communicate",
+                "status page",
+                "escalation",
+                "escalate",
+                "postmortem",
+                "postmortems",
+                "war room",
+                "incident commander",
+                "customers",
             ],
         ),
         (
             "configuration",
             "Configuration and infrastructure as code",
             &[
-                "configuration", "config", "misconfiguration", "infrastructure as code",
-                "terraform", "eksctl", "helm", "gitops", "manifest", "manifests", "defaults",
-                "default", "console",
+                "configuration",
+                "config",
+                "misconfiguration",
+                "infrastructure as code",
+                "terraform",
+                "eksctl",
+                "helm",
+                "gitops",
+                "manifest",
+                "manifests",
+                "defaults",
+                "default",
+                "console",
             ],
         ),
         (
             "dependencies",
             "Dependencies and operators",
             &[
-                "dependency", "dependencies", "operator", "operators", "webhook", "webhooks",
-                "admission", "third-party", "vendor", "addon", "add-on", "controller",
-                "controllers", "upstream",
+                "dependency",
+                "dependencies",
+                "operator",
+                "operators",
+                "webhook",
+                "webhooks",
+                "admission",
+                "third-party",
+                "vendor",
+                "addon",
+                "add-on",
+                "controller",
+                "controllers",
+                "upstream",
             ],
         ),
         (
             "documentation",
             "Documentation and runbooks",
             &[
-                "documentation", "docs", "document", "runbook", "runbooks", "playbook",
-                "playbooks", "knowledge", "readme", "training",
+                "documentation",
+                "docs",
+                "document",
+                "runbook",
+                "runbooks",
+                "playbook",
+                "playbooks",
+                "knowledge",
+                "readme",
+                "training",
             ],
         ),
     ];
@@ -373,7 +505,10 @@ pub fn default_themes() -> Vec<Theme> {
 }
 
 fn with_other(mut themes: Vec<Theme>) -> Vec<Theme> {
-    if !themes.iter().any(|t| t.key.eq_ignore_ascii_case(OTHER_THEME)) {
+    if !themes
+        .iter()
+        .any(|t| t.key.eq_ignore_ascii_case(OTHER_THEME))
+    {
         themes.push(Theme {
             key: OTHER_THEME.into(),
             label: "Other".into(),
@@ -429,7 +564,9 @@ pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
         path = path.replace("//", "/");
     }
     if path.split('/').any(|s| s == ".." || s == ".") {
-        return Err(format!("base_url `{url}` must not contain `.` or `..` segments"));
+        return Err(format!(
+            "base_url `{url}` must not contain `.` or `..` segments"
+        ));
     }
     if !path.ends_with('/') {
         path.push('/');
@@ -624,11 +761,7 @@ fn is_key(key: &str) -> bool {
 fn unknown_field_help(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .collect();
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
     nearest(field, candidates.iter().copied()).map(|n| format!("did you mean `{n}`?"))
 }
 
@@ -663,7 +796,8 @@ mod tests {
 
     #[test]
     fn severities_replace_the_defaults_in_order() {
-        let text = "[[severities]]\nkey = \"SEV1\"\n[[severities]]\nkey = \"SEV2\"\nlabel = \"Major\"\n";
+        let text =
+            "[[severities]]\nkey = \"SEV1\"\n[[severities]]\nkey = \"SEV2\"\nlabel = \"Major\"\n";
         let (config, _) = parse_config(text, "debrief.toml");
         let config = config.unwrap();
         assert_eq!(config.severities.len(), 2);
@@ -677,7 +811,11 @@ mod tests {
         assert!(config.is_none());
         let d = diags.sorted()[0].clone();
         assert_eq!(d.location.to_string(), "debrief.toml:2:1");
-        assert!(d.message.contains("unknown field `timezon`"), "{}", d.message);
+        assert!(
+            d.message.contains("unknown field `timezon`"),
+            "{}",
+            d.message
+        );
         assert_eq!(d.help.as_deref(), Some("did you mean `timezone`?"));
     }
 

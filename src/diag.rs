@@ -266,8 +266,11 @@ mod tests {
 
     #[test]
     fn diagnostic_prints_path_line_column_and_help() {
-        let d = Diagnostic::error(Location::at("content/a.md", Pos::new(4, 11)), "unknown severity `sev5`")
-            .with_help("expected one of: sev1, sev2");
+        let d = Diagnostic::error(
+            Location::at("content/a.md", Pos::new(4, 11)),
+            "unknown severity `sev5`",
+        )
+        .with_help("expected one of: sev1, sev2");
         assert_eq!(
             d.to_string(),
             "error: content/a.md:4:11: unknown severity `sev5`\n  help: expected one of: sev1, sev2"
@@ -286,7 +289,10 @@ mod tests {
     fn sorted_orders_by_path_then_line() {
         let mut all = Diagnostics::new();
         all.push(Diagnostic::error(Location::at("b.md", Pos::new(1, 1)), "x"));
-        all.push(Diagnostic::warning(Location::at("a.md", Pos::new(9, 1)), "y"));
+        all.push(Diagnostic::warning(
+            Location::at("a.md", Pos::new(9, 1)),
+            "y",
+        ));
         all.push(Diagnostic::error(Location::at("a.md", Pos::new(2, 1)), "z"));
         let order: Vec<_> = all.sorted().iter().map(|d| d.message.as_str()).collect();
         assert_eq!(order, ["z", "y", "x"]);

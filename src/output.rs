@@ -41,7 +41,10 @@ fn normalise(path: &Path) -> PathBuf {
             }
             return out;
         }
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -190,7 +193,10 @@ mod tests {
         Plan {
             files: files
                 .iter()
-                .map(|(p, b)| OutputFile { path: (*p).into(), bytes: b.as_bytes().to_vec() })
+                .map(|(p, b)| OutputFile {
+                    path: (*p).into(),
+                    bytes: b.as_bytes().to_vec(),
+                })
                 .collect(),
         }
     }
@@ -200,7 +206,12 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         fs::create_dir(site.path().join("content")).unwrap();
         let out = site.path().join("public");
-        write_plan(&plan(&[("index.html", "one"), ("a/b/index.html", "x")]), &out, site.path()).unwrap();
+        write_plan(
+            &plan(&[("index.html", "one"), ("a/b/index.html", "x")]),
+            &out,
+            site.path(),
+        )
+        .unwrap();
         assert!(out.join(MARKER).is_file());
         assert_eq!(fs::read_to_string(out.join("a/b/index.html")).unwrap(), "x");
         write_plan(&plan(&[("index.html", "two")]), &out, site.path()).unwrap();
@@ -218,7 +229,10 @@ mod tests {
         fs::write(mine.join("thesis.txt"), "precious").unwrap();
         let err = write_plan(&plan(&[("index.html", "x")]), &mine, site.path()).unwrap_err();
         assert!(err.to_string().contains("not empty"), "{err}");
-        assert_eq!(fs::read_to_string(mine.join("thesis.txt")).unwrap(), "precious");
+        assert_eq!(
+            fs::read_to_string(mine.join("thesis.txt")).unwrap(),
+            "precious"
+        );
         assert!(check_output_dir(site.path(), site.path()).is_err());
         assert!(check_output_dir(&site.path().join("content/out"), site.path()).is_err());
         assert!(check_output_dir(site.path().parent().unwrap(), site.path()).is_err());
@@ -230,7 +244,14 @@ mod tests {
         let out = site.path().join("public");
         write_plan(&plan(&[("index.html", "old")]), &out, site.path()).unwrap();
         for bad in ["../escape.html", "/etc/x", "a/../../b", "a\\b"] {
-            assert!(write_plan(&plan(&[("index.html", "new"), (bad, "x")]), &out, site.path()).is_err());
+            assert!(
+                write_plan(
+                    &plan(&[("index.html", "new"), (bad, "x")]),
+                    &out,
+                    site.path()
+                )
+                .is_err()
+            );
         }
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert!(!site.path().join("escape.html").exists());

@@ -42,7 +42,10 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
     })?;
     print_diagnostics(&build.diagnostics);
     let Some(plan) = build.plan else {
-        let _ = writeln!(std::io::stderr(), "build failed; the previous output is untouched");
+        let _ = writeln!(
+            std::io::stderr(),
+            "build failed; the previous output is untouched"
+        );
         return Ok(ExitCode::from(1));
     };
     output::write_plan(&plan, &output_dir, root)?;

@@ -67,7 +67,11 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
         }
         Format::Json => print_json(&diags),
     }
-    Ok(if diags.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if diags.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_json(diags: &Diagnostics) {

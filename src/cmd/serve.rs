@@ -59,7 +59,11 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     output::write_plan(&plan, &output_dir, root)?;
-    let _ = writeln!(std::io::stderr(), "serving {} at {base_url} (Ctrl-C to stop)", output_dir.display());
+    let _ = writeln!(
+        std::io::stderr(),
+        "serving {} at {base_url} (Ctrl-C to stop)",
+        output_dir.display()
+    );
     if args.open {
         open_browser(&base_url);
     }
@@ -68,7 +72,11 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
 }
 
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         let _ = writeln!(std::io::stderr(), "could not open a browser; visit {url}");
     }

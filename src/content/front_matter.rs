@@ -57,7 +57,9 @@ pub fn split(text: &str) -> Result<Option<Split<'_>>, ParseError> {
     };
     let mut offset = first_end;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         let line = text[offset..end].trim_end();
         if line == fence || (format == Format::Yaml && line == "...") {
             return Ok(Some(Split {
@@ -141,7 +143,10 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<Node, ParseError> {
 }
 
 fn yaml_pos(split: &Split<'_>, marker: &saphyr::Marker) -> Pos {
-    Pos::new(marker.line() + split.front_matter_line - 1, marker.col() + 1)
+    Pos::new(
+        marker.line() + split.front_matter_line - 1,
+        marker.col() + 1,
+    )
 }
 
 fn parse_yaml(split: &Split<'_>) -> Result<Node, ParseError> {
@@ -188,13 +193,7 @@ fn convert_yaml(split: &Split<'_>, node: &MarkedYaml<'_>) -> Result<Node, ParseE
                         });
                     }
                 };
-                entries.push((
-                    Key {
-                        pos: key_pos,
-                        name,
-                    },
-                    convert_yaml(split, value)?,
-                ));
+                entries.push((Key { pos: key_pos, name }, convert_yaml(split, value)?));
             }
             Value::Map(entries)
         }
@@ -263,10 +262,8 @@ fn convert_toml(at: &dyn Fn(usize) -> Pos, value: &toml::de::DeValue<'_>) -> Val
     use toml::de::DeValue;
     match value {
         DeValue::String(s) => Value::String(s.to_string()),
-        DeValue::Integer(i) => {
-            i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
-                .map_or_else(|_| Value::String(i.as_str().to_string()), Value::Int)
-        }
+        DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+            .map_or_else(|_| Value::String(i.as_str().to_string()), Value::Int),
         DeValue::Float(f) => f
             .as_str()
             .replace('_', "")
@@ -352,9 +349,13 @@ mod tests {
 
     #[test]
     fn toml_front_matter_with_native_dates() {
-        let text = "+++\ntitle = \"T\"\ndate = 2023-02-07\nstarted = 2023-02-07T09:12:00Z\n+++\nbody";
+        let text =
+            "+++\ntitle = \"T\"\ndate = 2023-02-07\nstarted = 2023-02-07T09:12:00Z\n+++\nbody";
         let node = parse_text(text);
-        assert_eq!(entry(&node, "date").value, Value::Datetime("2023-02-07".into()));
+        assert_eq!(
+            entry(&node, "date").value,
+            Value::Datetime("2023-02-07".into())
+        );
         assert_eq!(entry(&node, "date").pos, Pos::new(3, 8));
         assert_eq!(
             entry(&node, "started").value,

@@ -240,10 +240,9 @@ impl<'a> Fields<'a> {
                     .map(|n| format!("did you mean `{n}`?"));
                 let message = format!("unknown front-matter key `{}`", key.name);
                 self.problems.push(
-                    Diagnostic::warning(Location::at(self.path, key.pos), message)
-                        .with_help(help.unwrap_or_else(|| {
-                            "custom data belongs under `extra:`".to_string()
-                        })),
+                    Diagnostic::warning(Location::at(self.path, key.pos), message).with_help(
+                        help.unwrap_or_else(|| "custom data belongs under `extra:`".to_string()),
+                    ),
                 );
             }
         }
@@ -269,10 +268,7 @@ impl<'a> Fields<'a> {
         match scalar_text(&node.value) {
             Some(text) => Some(text),
             None => {
-                let message = format!(
-                    "`{key}` must be a string, found {}",
-                    node.value.kind()
-                );
+                let message = format!("`{key}` must be a string, found {}", node.value.kind());
                 self.error(node.pos, message);
                 None
             }
@@ -295,10 +291,7 @@ impl<'a> Fields<'a> {
                 ..
             }) => *b,
             Some(node) => {
-                let message = format!(
-                    "`{key}` must be true or false, found {}",
-                    node.value.kind()
-                );
+                let message = format!("`{key}` must be true or false, found {}", node.value.kind());
                 self.error(node.pos, message);
                 false
             }
@@ -335,8 +328,8 @@ impl<'a> Fields<'a> {
             other => {
                 let example = scalar_text(other).unwrap_or_else(|| "a, b".into());
                 let message = format!("`{key}` must be a list, found {}", other.kind());
-                self.error(node.pos, message)
-                    .help = Some(format!("write it as a list: `{key}: [{example}]`"));
+                self.error(node.pos, message).help =
+                    Some(format!("write it as a list: `{key}: [{example}]`"));
                 Vec::new()
             }
         }
@@ -378,7 +371,10 @@ fn map_entries<'a>(
         other => {
             problems.push(Diagnostic::error(
                 Location::at(path, node.pos),
-                format!("front-matter must be a map of `key: value` lines, found {}", other.kind()),
+                format!(
+                    "front-matter must be a map of `key: value` lines, found {}",
+                    other.kind()
+                ),
             ));
             None
         }
@@ -430,8 +426,8 @@ pub fn parse_incident(
     let (date, date_time) = match f.get("date") {
         None => {
             let pos = f.map_pos;
-            f.error(pos, "missing required field `date`")
-                .help = Some("write the day the incident began, e.g. `date: 2023-02-07`".into());
+            f.error(pos, "missing required field `date`").help =
+                Some("write the day the incident began, e.g. `date: 2023-02-07`".into());
             (None, None)
         }
         Some(node) => match scalar_text(&node.value).and_then(|t| parse_date_field(&t, config)) {
@@ -447,17 +443,20 @@ pub fn parse_incident(
         None => {
             let pos = f.map_pos;
             let keys = severity_keys(config);
-            f.error(pos, "missing required field `severity`")
-                .help = Some(format!("expected one of: {keys}"));
+            f.error(pos, "missing required field `severity`").help =
+                Some(format!("expected one of: {keys}"));
             None
         }
         Some(node) => match scalar_text(&node.value) {
             Some(text) => match config.severity(text.trim()) {
                 Some(s) => Some(s.key.clone()),
                 None => {
-                    let keys: Vec<&str> = config.severities.iter().map(|s| s.key.as_str()).collect();
+                    let keys: Vec<&str> =
+                        config.severities.iter().map(|s| s.key.as_str()).collect();
                     let help = match nearest(&text, keys.iter().copied()) {
-                        Some(n) => format!("did you mean `{n}`? expected one of: {}", keys.join(", ")),
+                        Some(n) => {
+                            format!("did you mean `{n}`? expected one of: {}", keys.join(", "))
+                        }
                         None => format!("expected one of: {}", keys.join(", ")),
                     };
                     f.error(node.pos, format!("unknown severity `{text}`")).help = Some(help);
@@ -472,11 +471,17 @@ pub fn parse_incident(
         },
     };
     let summary = f.string("summary").filter(|s| !s.trim().is_empty());
-    let organization = f.spanned_string("organization").filter(|s| !s.value.trim().is_empty());
+    let organization = f
+        .spanned_string("organization")
+        .filter(|s| !s.value.trim().is_empty());
     let impact = f.string("impact").filter(|s| !s.trim().is_empty());
     let components = f.string_list("components");
     let tags = f.string_list("tags");
-    let authors = f.string_list("authors").into_iter().map(|a| a.value).collect();
+    let authors = f
+        .string_list("authors")
+        .into_iter()
+        .map(|a| a.value)
+        .collect();
     let source_url = f.get("source").and_then(|node| {
         let url = f.string_node("source", node)?;
         check_url(&mut f, node.pos, "source", &url).then_some(url)
@@ -487,55 +492,81 @@ pub fn parse_incident(
         Some(node) => match scalar_text(&node.value).and_then(|t| Visibility::parse(&t)) {
             Some(v) => v,
             None => {
-                f.error(node.pos, format!("unknown visibility {}", show(&node.value)))
-                    .help = Some("expected one of: internal, public".into());
+                f.error(
+                    node.pos,
+                    format!("unknown visibility {}", show(&node.value)),
+                )
+                .help = Some("expected one of: internal, public".into());
                 config.default_visibility
             }
         },
     };
     let slug = match f.get("slug") {
         Some(node) => match scalar_text(&node.value) {
-            Some(text) if is_slug(&text) => Spanned { value: text, pos: node.pos },
+            Some(text) if is_slug(&text) => Spanned {
+                value: text,
+                pos: node.pos,
+            },
             Some(text) => {
                 let fixed = slugify(&text);
                 f.error(node.pos, format!("slug `{text}` is not in slug form"))
                     .help = Some(if fixed.is_empty() {
-                        "use lowercase letters, digits and `-`".to_string()
-                    } else {
-                        format!("use `{fixed}`")
-                    });
-                Spanned { value: fixed, pos: node.pos }
+                    "use lowercase letters, digits and `-`".to_string()
+                } else {
+                    format!("use `{fixed}`")
+                });
+                Spanned {
+                    value: fixed,
+                    pos: node.pos,
+                }
             }
             None => {
                 let message = format!("`slug` must be a string, found {}", node.value.kind());
                 f.error(node.pos, message);
-                Spanned { value: String::new(), pos: node.pos }
+                Spanned {
+                    value: String::new(),
+                    pos: node.pos,
+                }
             }
         },
         None => {
             let value = slugify(source.stem);
             if value.is_empty() {
                 let pos = f.map_pos;
-                f.error(pos, format!("the file name `{}` gives an empty slug", source.stem))
-                    .help = Some("rename the file or set `slug:`".into());
+                f.error(
+                    pos,
+                    format!("the file name `{}` gives an empty slug", source.stem),
+                )
+                .help = Some("rename the file or set `slug:`".into());
             }
-            Spanned { value, pos: f.map_pos }
+            Spanned {
+                value,
+                pos: f.map_pos,
+            }
         }
     };
-    let timestamps: Vec<(&str, Option<Spanned<Timestamp>>)> = ["started", "detected", "mitigated", "resolved"]
-        .into_iter()
-        .map(|key| (key, timestamp_field(&mut f, key, config)))
-        .collect();
+    let timestamps: Vec<(&str, Option<Spanned<Timestamp>>)> =
+        ["started", "detected", "mitigated", "resolved"]
+            .into_iter()
+            .map(|key| (key, timestamp_field(&mut f, key, config)))
+            .collect();
     check_order(&mut f, &timestamps);
     let mut times = timestamps.into_iter().map(|(_, t)| t.map(|t| t.value));
-    let (started, detected, mitigated, resolved) =
-        (times.next().flatten(), times.next().flatten(), times.next().flatten(), times.next().flatten());
+    let (started, detected, mitigated, resolved) = (
+        times.next().flatten(),
+        times.next().flatten(),
+        times.next().flatten(),
+        times.next().flatten(),
+    );
     let duration_minutes = f.get("duration").and_then(|node| {
         match scalar_text(&node.value).and_then(|t| parse_duration(&t)) {
             Some(minutes) => Some(minutes),
             None => {
-                f.error(node.pos, format!("`duration` is not a duration: {}", show(&node.value)))
-                    .help = Some("expected a duration such as `45m`, `4h`, `1h30m` or `2d`".into());
+                f.error(
+                    node.pos,
+                    format!("`duration` is not a duration: {}", show(&node.value)),
+                )
+                .help = Some("expected a duration such as `45m`, `4h`, `1h30m` or `2d`".into());
                 None
             }
         }
@@ -614,9 +645,15 @@ pub fn parse_page(
     let draft = f.bool("draft");
     let weight = match f.get("weight") {
         None => 0,
-        Some(Node { value: Value::Int(w), .. }) => *w,
+        Some(Node {
+            value: Value::Int(w),
+            ..
+        }) => *w,
         Some(node) => {
-            let message = format!("`weight` must be a whole number, found {}", node.value.kind());
+            let message = format!(
+                "`weight` must be a whole number, found {}",
+                node.value.kind()
+            );
             f.error(node.pos, message);
             0
         }
@@ -678,18 +715,28 @@ fn check_url(f: &mut Fields<'_>, pos: Pos, key: &str, url: &str) -> bool {
     if lower.starts_with("https://") || lower.starts_with("http://") {
         return true;
     }
-    f.error(pos, format!("`{key}` must be an http(s) URL, found `{url}`"))
-        .help = Some("write an absolute link such as https://example.com/postmortem".into());
+    f.error(
+        pos,
+        format!("`{key}` must be an http(s) URL, found `{url}`"),
+    )
+    .help = Some("write an absolute link such as https://example.com/postmortem".into());
     false
 }
 
 fn timestamp_field(f: &mut Fields<'_>, key: &str, config: &Config) -> Option<Spanned<Timestamp>> {
     let node = f.get(key)?;
     match scalar_text(&node.value).and_then(|t| parse_timestamp(&t, config)) {
-        Some(value) => Some(Spanned { value, pos: node.pos }),
+        Some(value) => Some(Spanned {
+            value,
+            pos: node.pos,
+        }),
         None => {
-            f.error(node.pos, format!("`{key}` is not a date and time: {}", show(&node.value)))
-                .help = Some("expected RFC 3339 or `YYYY-MM-DD HH:MM`, e.g. `2023-02-07T09:12:00Z`".into());
+            f.error(
+                node.pos,
+                format!("`{key}` is not a date and time: {}", show(&node.value)),
+            )
+            .help =
+                Some("expected RFC 3339 or `YYYY-MM-DD HH:MM`, e.g. `2023-02-07T09:12:00Z`".into());
             None
         }
     }
@@ -703,7 +750,9 @@ fn check_order(f: &mut Fields<'_>, timestamps: &[(&str, Option<Spanned<Timestamp
             && value.value < earlier
         {
             f.error(value.pos, format!("`{key}` is before `{earlier_key}`"))
-                .help = Some("timestamps must not go backwards: started, detected, mitigated, resolved".into());
+                .help = Some(
+                "timestamps must not go backwards: started, detected, mitigated, resolved".into(),
+            );
             continue;
         }
         latest = Some((key, value.value));
@@ -730,7 +779,10 @@ fn parse_lessons(f: &mut Fields<'_>, config: &Config) -> Vec<LessonInput> {
                     .filter_map(|t| normalise_theme(&mut inner, t, config))
                     .collect();
                 if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-                    lessons.push(LessonInput { text: text.trim().to_string(), themes });
+                    lessons.push(LessonInput {
+                        text: text.trim().to_string(),
+                        themes,
+                    });
                 }
             }
             other => match scalar_text(other) {
@@ -765,7 +817,10 @@ fn normalise_theme(
     config: &Config,
 ) -> Option<Spanned<String>> {
     if let Some(known) = config.theme(&theme.value) {
-        return Some(Spanned { value: known.key.clone(), pos: theme.pos });
+        return Some(Spanned {
+            value: known.key.clone(),
+            pos: theme.pos,
+        });
     }
     if config.themes_configured {
         let keys: Vec<&str> = config.themes.iter().map(|t| t.key.as_str()).collect();
@@ -773,15 +828,22 @@ fn normalise_theme(
             Some(n) => format!("did you mean `{n}`? expected one of: {}", keys.join(", ")),
             None => format!("expected one of: {}", keys.join(", ")),
         };
-        f.error(theme.pos, format!("unknown lesson theme `{}`", theme.value)).help = Some(help);
+        f.error(theme.pos, format!("unknown lesson theme `{}`", theme.value))
+            .help = Some(help);
         return None;
     }
     let key = slugify(&theme.value);
     if key.is_empty() {
-        f.error(theme.pos, format!("lesson theme `{}` gives an empty key", theme.value));
+        f.error(
+            theme.pos,
+            format!("lesson theme `{}` gives an empty key", theme.value),
+        );
         return None;
     }
-    Some(Spanned { value: key, pos: theme.pos })
+    Some(Spanned {
+        value: key,
+        pos: theme.pos,
+    })
 }
 
 fn parse_action_items(f: &mut Fields<'_>) -> Vec<ActionItem> {
@@ -793,11 +855,17 @@ fn parse_action_items(f: &mut Fields<'_>) -> Vec<ActionItem> {
                 "an action item must be a map with `text`, found {}",
                 item.value.kind()
             );
-            f.error(item.pos, message).help =
-                Some("write `- text: ...` with optional `owner`, `status`, `due` and `link`".into());
+            f.error(item.pos, message).help = Some(
+                "write `- text: ...` with optional `owner`, `status`, `due` and `link`".into(),
+            );
             continue;
         };
-        let mut inner = Fields { path: f.path, map_pos: item.pos, entries, problems: f.problems };
+        let mut inner = Fields {
+            path: f.path,
+            map_pos: item.pos,
+            entries,
+            problems: f.problems,
+        };
         inner.warn_unknown(&["text", "owner", "status", "due", "link"]);
         let text = inner.required_string("text");
         let owner = inner.string("owner").filter(|o| !o.trim().is_empty());
@@ -809,10 +877,16 @@ fn parse_action_items(f: &mut Fields<'_>) -> Vec<ActionItem> {
                     let names: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
                     let found = scalar_text(&node.value).unwrap_or_default();
                     let help = match nearest(&found, names.iter().copied()) {
-                        Some(n) => format!("did you mean `{n}`? expected one of: {}", names.join(", ")),
+                        Some(n) => {
+                            format!("did you mean `{n}`? expected one of: {}", names.join(", "))
+                        }
                         None => format!("expected one of: {}", names.join(", ")),
                     };
-                    inner.error(node.pos, format!("unknown action-item status {}", show(&node.value)))
+                    inner
+                        .error(
+                            node.pos,
+                            format!("unknown action-item status {}", show(&node.value)),
+                        )
                         .help = Some(help);
                     ActionStatus::Open
                 }
@@ -822,7 +896,11 @@ fn parse_action_items(f: &mut Fields<'_>) -> Vec<ActionItem> {
             match scalar_text(&node.value).and_then(|t| t.trim().parse::<Date>().ok()) {
                 Some(d) => Some(d),
                 None => {
-                    inner.error(node.pos, format!("`due` is not a date: {}", show(&node.value)))
+                    inner
+                        .error(
+                            node.pos,
+                            format!("`due` is not a date: {}", show(&node.value)),
+                        )
                         .help = Some("expected `YYYY-MM-DD`".into());
                     None
                 }
@@ -833,7 +911,13 @@ fn parse_action_items(f: &mut Fields<'_>) -> Vec<ActionItem> {
             check_url(&mut inner, node.pos, "link", &url).then_some(url)
         });
         if let Some(text) = text {
-            actions.push(ActionItem { text, owner, status, due, link });
+            actions.push(ActionItem {
+                text,
+                owner,
+                status,
+                due,
+                link,
+            });
         }
     }
     actions
@@ -844,11 +928,19 @@ fn parse_timeline(f: &mut Fields<'_>, date: Date, config: &Config) -> Vec<Timeli
     let mut entries = Vec::new();
     for item in items {
         let Value::Map(map) = &item.value else {
-            let message = format!("a timeline entry must be a map with `at` and `text`, found {}", item.value.kind());
+            let message = format!(
+                "a timeline entry must be a map with `at` and `text`, found {}",
+                item.value.kind()
+            );
             f.error(item.pos, message);
             continue;
         };
-        let mut inner = Fields { path: f.path, map_pos: item.pos, entries: map, problems: f.problems };
+        let mut inner = Fields {
+            path: f.path,
+            map_pos: item.pos,
+            entries: map,
+            problems: f.problems,
+        };
         inner.warn_unknown(&["at", "text"]);
         let text = inner.required_string("text");
         let at = match inner.get("at") {
@@ -861,8 +953,15 @@ fn parse_timeline(f: &mut Fields<'_>, date: Date, config: &Config) -> Vec<Timeli
                     parse_timestamp(&t, config).or_else(|| parse_clock(&t, date, config))
                 });
                 if parsed.is_none() {
-                    inner.error(node.pos, format!("`at` is not a time: {}", show(&node.value)))
-                        .help = Some("expected RFC 3339, `YYYY-MM-DD HH:MM` or `HH:MM` (on the incident's date)".into());
+                    inner
+                        .error(
+                            node.pos,
+                            format!("`at` is not a time: {}", show(&node.value)),
+                        )
+                        .help = Some(
+                        "expected RFC 3339, `YYYY-MM-DD HH:MM` or `HH:MM` (on the incident's date)"
+                            .into(),
+                    );
                 }
                 parsed
             }
@@ -911,11 +1010,7 @@ fn parse_clock(text: &str, date: Date, config: &Config) -> Option<Timestamp> {
 
 /// At a daylight-saving fold, the earlier instant (SPEC §2).
 fn local_to_timestamp(local: DateTime, config: &Config) -> Option<Timestamp> {
-    config
-        .timezone
-        .to_ambiguous_timestamp(local)
-        .earlier()
-        .ok()
+    config.timezone.to_ambiguous_timestamp(local).earlier().ok()
 }
 
 /// `4h`, `314m`, `1h30m`, `2d`, `1d 2h` in whole minutes.
@@ -1051,7 +1146,10 @@ body
                 "content/x.md:6:13: `components` must be a list, found a string",
             ]
         );
-        assert_eq!(problems[0].help.as_deref(), Some("did you mean `severity`?"));
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("did you mean `severity`?")
+        );
     }
 
     #[test]
@@ -1059,7 +1157,10 @@ body
         let text = "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\nstarted: 2023-01-01T10:00:00Z\nresolved: 2023-01-01T09:00:00Z\n---\n";
         let (incident, problems) = parse(text, &Config::default());
         assert!(incident.is_none());
-        assert_eq!(messages(&problems), ["content/x.md:6:11: `resolved` is before `started`"]);
+        assert_eq!(
+            messages(&problems),
+            ["content/x.md:6:11: `resolved` is before `started`"]
+        );
     }
 
     #[test]
@@ -1098,7 +1199,10 @@ body
         };
         let (incident, problems) = parse(text, &config);
         assert!(incident.is_none());
-        assert_eq!(messages(&problems), ["content/x.md:7:14: unknown lesson theme `people`"]);
+        assert_eq!(
+            messages(&problems),
+            ["content/x.md:7:14: unknown lesson theme `people`"]
+        );
     }
 
     #[test]
@@ -1110,7 +1214,8 @@ body
 
     #[test]
     fn javascript_source_is_refused() {
-        let text = "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\nsource: javascript:alert(1)\n---\n";
+        let text =
+            "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\nsource: javascript:alert(1)\n---\n";
         let (incident, problems) = parse(text, &Config::default());
         assert!(incident.is_none());
         assert!(problems[0].message.contains("must be an http(s) URL"));

@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_FILE, Config, parse_config};
@@ -114,7 +113,10 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
         Ok(Some(split)) => split,
         Ok(None) => {
             let (message, help) = if file.is_page {
-                ("a page needs front-matter with a `title`", "start the file with `---`, then `title: ...`, then `---`")
+                (
+                    "a page needs front-matter with a `title`",
+                    "start the file with `---`, then `title: ...`, then `---`",
+                )
             } else {
                 (
                     "a postmortem needs front-matter with `title`, `date` and `severity`",
@@ -122,7 +124,8 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
                 )
             };
             problems.push(
-                Diagnostic::error(Location::at(&file.path, Pos::new(1, 1)), message).with_help(help),
+                Diagnostic::error(Location::at(&file.path, Pos::new(1, 1)), message)
+                    .with_help(help),
             );
             return Parsed::Failed;
         }
@@ -137,7 +140,10 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
     let node = match front_matter::parse(text, &split) {
         Ok(node) => node,
         Err(e) => {
-            problems.push(Diagnostic::error(Location::at(&file.path, e.pos), e.message));
+            problems.push(Diagnostic::error(
+                Location::at(&file.path, e.pos),
+                e.message,
+            ));
             return Parsed::Failed;
         }
     };
@@ -175,7 +181,8 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
                     .path()
                     .map_or_else(|| CONTENT_DIR.to_string(), |p| display_path(root, p));
                 let message = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back to a folder that contains it".to_string()
+                    "symbolic link loop: this link points back to a folder that contains it"
+                        .to_string()
                 } else {
                     match e.io_error() {
                         Some(io) => format!("cannot read: {io}"),
@@ -215,7 +222,10 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
         let bytes = match fs::read(entry.path()) {
             Ok(bytes) => bytes,
             Err(e) => {
-                diags.push(Diagnostic::error(Location::file(&rel), format!("cannot read: {e}")));
+                diags.push(Diagnostic::error(
+                    Location::file(&rel),
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -300,7 +310,9 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
     if statics.is_dir() {
         for (path, _) in walk_files(root, &statics, diags) {
             let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            theme.static_files.push((display_path(&statics, &path), bytes));
+            theme
+                .static_files
+                .push((display_path(&statics, &path), bytes));
         }
     }
     Ok(theme)
@@ -310,13 +322,21 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
 fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
     let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut files = Vec::new();
-    let mut walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    let mut walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map_or_else(|| display_path(root, dir), |p| display_path(root, p));
-                diags.push(Diagnostic::error(Location::file(path), format!("cannot read: {e}")));
+                let path = e
+                    .path()
+                    .map_or_else(|| display_path(root, dir), |p| display_path(root, p));
+                diags.push(Diagnostic::error(
+                    Location::file(path),
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -346,8 +366,14 @@ mod tests {
 
     #[test]
     fn join_relative_resolves_dots() {
-        assert_eq!(join_relative("content/2023", "../2020/x.md").as_deref(), Some("content/2020/x.md"));
-        assert_eq!(join_relative("content", "./a/b.md").as_deref(), Some("content/a/b.md"));
+        assert_eq!(
+            join_relative("content/2023", "../2020/x.md").as_deref(),
+            Some("content/2020/x.md")
+        );
+        assert_eq!(
+            join_relative("content", "./a/b.md").as_deref(),
+            Some("content/a/b.md")
+        );
         assert_eq!(join_relative("content", "../../x.md"), None);
     }
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use crate::config::{Config, Theme, Visibility};
-use crate::content::{Content, Incident, Page, parent_dir, join_relative};
+use crate::content::{Content, Incident, Page, join_relative, parent_dir};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, Pos, nearest};
 use crate::markdown::{self, LinkRewrite, Rendered};
 use urls::{RESERVED_SLUGS, Urls, rel};
@@ -250,7 +250,10 @@ pub fn build_library(
                 problems.push(
                     Diagnostic::error(
                         link.location.clone(),
-                        format!("link to `#{}` in {} matches no heading", link.fragment, link.target),
+                        format!(
+                            "link to `#{}` in {} matches no heading",
+                            link.fragment, link.target
+                        ),
                     )
                     .with_help(help),
                 );
@@ -375,7 +378,12 @@ pub fn build_library(
     for (n, ((incident, (rendered, _, _)), ((components, tags), organization))) in published
         .into_iter()
         .zip(rendered)
-        .zip(incident_components.into_iter().zip(incident_tags).zip(incident_org))
+        .zip(
+            incident_components
+                .into_iter()
+                .zip(incident_tags)
+                .zip(incident_org),
+        )
         .enumerate()
     {
         let lessons: Vec<Lesson> = incident
@@ -440,7 +448,10 @@ pub fn build_library(
     let mut by_year: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
     for (n, entry) in incidents.iter().enumerate() {
         by_severity[entry.severity].push(n);
-        by_year.entry(entry.incident.date.year()).or_default().push(n);
+        by_year
+            .entry(entry.incident.date.year())
+            .or_default()
+            .push(n);
     }
 
     let pages = pages
@@ -527,16 +538,20 @@ fn render_body(
         match targets.get(&target) {
             Some(Target::Url(url)) => {
                 if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                    fragment_links
-                        .borrow_mut()
-                        .push((dest.to_string(), target.clone(), fragment.to_string()));
+                    fragment_links.borrow_mut().push((
+                        dest.to_string(),
+                        target.clone(),
+                        fragment.to_string(),
+                    ));
                     LinkRewrite::Url(format!("{url}#{fragment}"))
                 } else {
                     LinkRewrite::Url(url.clone())
                 }
             }
             Some(Target::Excluded(why)) => LinkRewrite::PlainText {
-                warning: format!("link to {target}, which is {why} and left out of this build, is shown as plain text"),
+                warning: format!(
+                    "link to {target}, which is {why} and left out of this build, is shown as plain text"
+                ),
             },
             Some(Target::Unusable) => LinkRewrite::Keep,
             None => {
@@ -634,7 +649,10 @@ fn warn_component_typos(
             problems.push(
                 Diagnostic::warning(
                     Location::at(u.path, u.pos),
-                    format!("component `{}` looks like a typo of `{canonical}`", u.spelling),
+                    format!(
+                        "component `{}` looks like a typo of `{canonical}`",
+                        u.spelling
+                    ),
                 )
                 .with_help(format!("did you mean `{canonical}`?")),
             );
@@ -669,12 +687,18 @@ fn check_duplicate_slugs(incidents: &[Incident], pages: &[Page], problems: &mut 
                     Location::at(&page.path, page.slug.pos),
                     format!("page slug `{}` is used by the site itself", page.slug.value),
                 )
-                .with_help(format!("choose another slug; reserved: {}", RESERVED_SLUGS.join(", "))),
+                .with_help(format!(
+                    "choose another slug; reserved: {}",
+                    RESERVED_SLUGS.join(", ")
+                )),
             );
         } else if let Some(first) = seen.get(page.slug.value.as_str()) {
             problems.push(Diagnostic::error(
                 Location::at(&page.path, page.slug.pos),
-                format!("page slug `{}` is already used by {}", page.slug.value, first.path),
+                format!(
+                    "page slug `{}` is already used by {}",
+                    page.slug.value, first.path
+                ),
             ));
         } else {
             seen.insert(&page.slug.value, page);
@@ -692,7 +716,11 @@ fn related_incidents(incidents: &[Entry]) -> Vec<Vec<usize>> {
     let keys_of = |e: &Entry| -> Vec<(u8, usize)> {
         let mut keys: Vec<(u8, usize)> = e.components.iter().map(|&c| (0, c)).collect();
         keys.extend(e.tags.iter().map(|&t| (1, t)));
-        keys.extend(e.lessons.iter().flat_map(|l| l.themes.iter().map(|&t| (2, t))));
+        keys.extend(
+            e.lessons
+                .iter()
+                .flat_map(|l| l.themes.iter().map(|&t| (2, t))),
+        );
         keys.sort_unstable();
         keys.dedup();
         keys
@@ -723,8 +751,16 @@ fn related_incidents(incidents: &[Entry]) -> Vec<Vec<usize>> {
                 }
             }
             let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(m, s)| (s, m)).collect();
-            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.abs_diff(n).cmp(&b.1.abs_diff(n))).then(a.1.cmp(&b.1)));
-            ranked.into_iter().take(MAX_RELATED).map(|(_, m)| m).collect()
+            ranked.sort_unstable_by(|a, b| {
+                b.0.cmp(&a.0)
+                    .then(a.1.abs_diff(n).cmp(&b.1.abs_diff(n)))
+                    .then(a.1.cmp(&b.1))
+            });
+            ranked
+                .into_iter()
+                .take(MAX_RELATED)
+                .map(|(_, m)| m)
+                .collect()
         })
         .collect()
 }

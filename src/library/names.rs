@@ -58,11 +58,13 @@ pub fn resolve(
     }
     let mut groups: BTreeMap<String, Group<'_>> = BTreeMap::new();
     for u in uses {
-        let group = groups.entry(u.spelling.to_lowercase()).or_insert_with(|| Group {
-            spellings: BTreeMap::new(),
-            incidents: Vec::new(),
-            first: u,
-        });
+        let group = groups
+            .entry(u.spelling.to_lowercase())
+            .or_insert_with(|| Group {
+                spellings: BTreeMap::new(),
+                incidents: Vec::new(),
+                first: u,
+            });
         let entry = group.spellings.entry(u.spelling).or_insert(Spelling {
             count: 0,
             oldest: (u.date, u.path),
@@ -131,7 +133,12 @@ pub fn resolve(
     }
     let map = uses
         .iter()
-        .map(|u| index_of.get(&u.spelling.to_lowercase()).copied().unwrap_or(usize::MAX))
+        .map(|u| {
+            index_of
+                .get(&u.spelling.to_lowercase())
+                .copied()
+                .unwrap_or(usize::MAX)
+        })
         .collect();
     (resolved, map)
 }
@@ -147,11 +154,41 @@ mod tests {
     #[test]
     fn most_used_spelling_wins_then_oldest() {
         let uses = [
-            Use { spelling: "ETCD", incident: 0, date: date("2023-01-01"), path: "a.md", pos: Pos::new(1, 1) },
-            Use { spelling: "etcd", incident: 1, date: date("2022-01-01"), path: "b.md", pos: Pos::new(1, 1) },
-            Use { spelling: "etcd", incident: 2, date: date("2021-01-01"), path: "c.md", pos: Pos::new(1, 1) },
-            Use { spelling: "Istio", incident: 0, date: date("2023-01-01"), path: "a.md", pos: Pos::new(2, 1) },
-            Use { spelling: "istio", incident: 1, date: date("2022-01-01"), path: "b.md", pos: Pos::new(2, 1) },
+            Use {
+                spelling: "ETCD",
+                incident: 0,
+                date: date("2023-01-01"),
+                path: "a.md",
+                pos: Pos::new(1, 1),
+            },
+            Use {
+                spelling: "etcd",
+                incident: 1,
+                date: date("2022-01-01"),
+                path: "b.md",
+                pos: Pos::new(1, 1),
+            },
+            Use {
+                spelling: "etcd",
+                incident: 2,
+                date: date("2021-01-01"),
+                path: "c.md",
+                pos: Pos::new(1, 1),
+            },
+            Use {
+                spelling: "Istio",
+                incident: 0,
+                date: date("2023-01-01"),
+                path: "a.md",
+                pos: Pos::new(2, 1),
+            },
+            Use {
+                spelling: "istio",
+                incident: 1,
+                date: date("2022-01-01"),
+                path: "b.md",
+                pos: Pos::new(2, 1),
+            },
         ];
         let mut problems = Vec::new();
         let (names, map) = resolve("component", &uses, &mut problems);
@@ -165,8 +202,20 @@ mod tests {
     #[test]
     fn colliding_slugs_are_an_error_naming_both() {
         let uses = [
-            Use { spelling: "C++", incident: 0, date: date("2023-01-01"), path: "a.md", pos: Pos::new(3, 5) },
-            Use { spelling: "C", incident: 1, date: date("2023-01-01"), path: "b.md", pos: Pos::new(4, 5) },
+            Use {
+                spelling: "C++",
+                incident: 0,
+                date: date("2023-01-01"),
+                path: "a.md",
+                pos: Pos::new(3, 5),
+            },
+            Use {
+                spelling: "C",
+                incident: 1,
+                date: date("2023-01-01"),
+                path: "b.md",
+                pos: Pos::new(4, 5),
+            },
         ];
         let mut problems = Vec::new();
         resolve("component", &uses, &mut problems);

@@ -99,9 +99,15 @@ mod tests {
         themes.push(theme("other", &[]));
         let m = Matcher::new(&themes);
         let keys = |text: &str| -> Vec<String> {
-            m.classify(text).into_iter().map(|i| themes[i].key.clone()).collect()
+            m.classify(text)
+                .into_iter()
+                .map(|i| themes[i].key.clone())
+                .collect()
         };
-        assert_eq!(keys("Give every workload a liveness probe."), ["health-checks"]);
+        assert_eq!(
+            keys("Give every workload a liveness probe."),
+            ["health-checks"]
+        );
         assert!(keys("Alert on API server response times.").contains(&"monitoring".to_string()));
         assert!(keys("Set ndots to reduce DNS lookups").contains(&"networking".to_string()));
     }

@@ -131,7 +131,10 @@ mod tests {
             urls.permalink(&rel::severity("SEV1")),
             "https://example.com/sub/path/severity/sev1/"
         );
-        assert_eq!(file_for(&rel::theme("monitoring")), "lessons/monitoring/index.html");
+        assert_eq!(
+            file_for(&rel::theme("monitoring")),
+            "lessons/monitoring/index.html"
+        );
         assert_eq!(file_for(""), "index.html");
         assert_eq!(file_for(rel::EXPORT), "incidents.json");
     }

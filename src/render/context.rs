@@ -145,7 +145,9 @@ impl<'a> Views<'a> {
         let tz = &self.config.timezone;
         let moment = |ts: Option<jiff::Timestamp>| -> Value {
             match ts {
-                Some(ts) => serde_json::json!({"at": display_time(ts, tz), "datetime": ts.to_string()}),
+                Some(ts) => {
+                    serde_json::json!({"at": display_time(ts, tz), "datetime": ts.to_string()})
+                }
                 None => Value::Null,
             }
         };
@@ -265,9 +267,19 @@ impl<'a> Views<'a> {
             .flat_map(|(n, e)| e.incident.action_items.iter().map(move |a| (a, n)))
             .collect();
         items.sort_by(|a, b| {
-            let open = |x: &ActionItem| !matches!(x.status, crate::content::ActionStatus::Open | crate::content::ActionStatus::InProgress);
-            (open(a.0), a.0.status, a.0.due.is_none(), a.0.due, a.1)
-                .cmp(&(open(b.0), b.0.status, b.0.due.is_none(), b.0.due, b.1))
+            let open = |x: &ActionItem| {
+                !matches!(
+                    x.status,
+                    crate::content::ActionStatus::Open | crate::content::ActionStatus::InProgress
+                )
+            };
+            (open(a.0), a.0.status, a.0.due.is_none(), a.0.due, a.1).cmp(&(
+                open(b.0),
+                b.0.status,
+                b.0.due.is_none(),
+                b.0.due,
+                b.1,
+            ))
         });
         items
             .into_iter()
@@ -285,7 +297,10 @@ impl<'a> Views<'a> {
     pub fn facets(&self) -> Value {
         let lib = self.library;
         let sorted = |mut items: Vec<(String, String, usize, Value)>| -> Vec<Value> {
-            items.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.to_lowercase().cmp(&b.1.to_lowercase())));
+            items.sort_by(|a, b| {
+                b.2.cmp(&a.2)
+                    .then_with(|| a.1.to_lowercase().cmp(&b.1.to_lowercase()))
+            });
             items
                 .into_iter()
                 .map(|(value, label, count, url)| serde_json::json!({"value": value, "label": label, "count": count, "url": url}))
@@ -301,7 +316,14 @@ impl<'a> Views<'a> {
             sorted(
                 terms
                     .iter()
-                    .map(|t| (t.slug.clone(), t.name.clone(), t.incidents.len(), Value::String(self.path(&t.rel))))
+                    .map(|t| {
+                        (
+                            t.slug.clone(),
+                            t.name.clone(),
+                            t.incidents.len(),
+                            Value::String(self.path(&t.rel)),
+                        )
+                    })
                     .collect(),
             )
         };
@@ -329,9 +351,17 @@ impl<'a> Views<'a> {
             .collect();
         let mut top: Vec<usize> = (0..lib.components.len()).collect();
         top.sort_by(|&a, &b| {
-            lib.components[b].incidents.len().cmp(&lib.components[a].incidents.len()).then(a.cmp(&b))
+            lib.components[b]
+                .incidents
+                .len()
+                .cmp(&lib.components[a].incidents.len())
+                .then(a.cmp(&b))
         });
-        let top_components: Vec<Value> = top.into_iter().take(10).map(|c| self.component(c)).collect();
+        let top_components: Vec<Value> = top
+            .into_iter()
+            .take(10)
+            .map(|c| self.component(c))
+            .collect();
         let themes: Vec<Value> = lib.used_themes().map(|(t, _)| self.theme(t)).collect();
         let mut resolve: Vec<(i64, usize)> = lib
             .incidents
@@ -415,7 +445,9 @@ fn action_view(a: &ActionItem) -> Value {
 
 /// `2023-02-07 09:12 UTC`, in the site's time zone.
 pub fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
-    ts.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string()
+    ts.to_zoned_datetime(tz.clone())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 fn duration_view(minutes: Option<i64>) -> Value {
@@ -457,7 +489,10 @@ mod tests {
     #[test]
     fn display_time_uses_the_zone() {
         let ts: jiff::Timestamp = "2023-02-07T09:12:00Z".parse().unwrap();
-        assert_eq!(display_time(ts, &jiff::tz::TimeZone::UTC), "2023-02-07 09:12 UTC");
+        assert_eq!(
+            display_time(ts, &jiff::tz::TimeZone::UTC),
+            "2023-02-07 09:12 UTC"
+        );
         let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
         assert_eq!(display_time(ts, &berlin), "2023-02-07 10:12 CET");
     }

@@ -128,17 +128,31 @@ pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec
                     title: &i.title,
                     date: i.date.to_string(),
                     severity: &config.severities[e.severity].key,
-                    organization: e.organization.map(|o| library.organizations[o].name.as_str()),
+                    organization: e
+                        .organization
+                        .map(|o| library.organizations[o].name.as_str()),
                     summary: &e.summary,
                     impact: i.impact.as_deref(),
-                    components: e.components.iter().map(|&c| library.components[c].name.as_str()).collect(),
-                    tags: e.tags.iter().map(|&t| library.tags[t].name.as_str()).collect(),
+                    components: e
+                        .components
+                        .iter()
+                        .map(|&c| library.components[c].name.as_str())
+                        .collect(),
+                    tags: e
+                        .tags
+                        .iter()
+                        .map(|&t| library.tags[t].name.as_str())
+                        .collect(),
                     lessons: e
                         .lessons
                         .iter()
                         .map(|l| ExportLesson {
                             text: &l.text,
-                            themes: l.themes.iter().map(|&t| library.themes[t].theme.key.as_str()).collect(),
+                            themes: l
+                                .themes
+                                .iter()
+                                .map(|&t| library.themes[t].theme.key.as_str())
+                                .collect(),
                         })
                         .collect(),
                     action_items: i
@@ -225,7 +239,10 @@ pub fn search_index(library: &Library, views: &Views<'_>) -> Vec<u8> {
             u: library.urls.path(&e.rel),
             d: e.incident.date.to_string(),
             s: views.config.severities[e.severity].key.as_str(),
-            c: e.components.iter().map(|&c| library.components[c].name.as_str()).collect(),
+            c: e.components
+                .iter()
+                .map(|&c| library.components[c].name.as_str())
+                .collect(),
             l: e.lessons.iter().map(|l| l.text.as_str()).collect(),
             m: &e.summary,
             b: e.body.plain_text.chars().take(BODY_CHARS).collect(),

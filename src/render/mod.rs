@@ -87,7 +87,9 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Tera
 /// value can never close a `<script>` element.
 fn json_attr(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     let text = serde_json::to_string(value).map_err(|e| tera::Error::msg(e.to_string()))?;
-    Ok(Value::String(text.replace('<', "\\u003c").replace('>', "\\u003e")))
+    Ok(Value::String(
+        text.replace('<', "\\u003c").replace('>', "\\u003e"),
+    ))
 }
 
 /// Every cause of a Tera error, joined, so the missing variable and line show.
@@ -188,7 +190,8 @@ pub fn render_site(
                 Job::Incident(n) => {
                     let entry = views.entry(n);
                     ctx.insert("incident", &views.incident(n, &summaries[n]));
-                    let related: Vec<&Value> = entry.related.iter().map(|&r| &summaries[r]).collect();
+                    let related: Vec<&Value> =
+                        entry.related.iter().map(|&r| &summaries[r]).collect();
                     ctx.insert("related", &related);
                     ctx.insert("previous", &summaries.get(n + 1));
                     ctx.insert("next", &n.checked_sub(1).map(|p| &summaries[p]));
@@ -196,12 +199,17 @@ pub fn render_site(
                 }
                 Job::Severity(s) => {
                     ctx.insert("severity", views.severity(s));
-                    let list: Vec<&Value> = library.by_severity[s].iter().map(|&n| &summaries[n]).collect();
+                    let list: Vec<&Value> = library.by_severity[s]
+                        .iter()
+                        .map(|&n| &summaries[n])
+                        .collect();
                     ctx.insert("incidents", &list);
                     "severity.html"
                 }
                 Job::Components => {
-                    let list: Vec<Value> = (0..library.components.len()).map(|c| views.component(c)).collect();
+                    let list: Vec<Value> = (0..library.components.len())
+                        .map(|c| views.component(c))
+                        .collect();
                     ctx.insert("components", &list);
                     "components.html"
                 }
@@ -224,7 +232,10 @@ pub fn render_site(
                         .map(|(t, entry)| {
                             let mut v = views.theme(t);
                             if let Value::Object(map) = &mut v {
-                                map.insert("lessons".into(), Value::Array(views.lessons(&entry.lessons, &summaries)));
+                                map.insert(
+                                    "lessons".into(),
+                                    Value::Array(views.lessons(&entry.lessons, &summaries)),
+                                );
                             }
                             v
                         })
@@ -234,7 +245,10 @@ pub fn render_site(
                 }
                 Job::Theme(t) => {
                     ctx.insert("theme", &views.theme(t));
-                    ctx.insert("lessons", &views.lessons(&library.themes[t].lessons, &summaries));
+                    ctx.insert(
+                        "lessons",
+                        &views.lessons(&library.themes[t].lessons, &summaries),
+                    );
                     "theme.html"
                 }
                 Job::Tag(t) => {
@@ -271,10 +285,10 @@ pub fn render_site(
                 Job::Feed => {
                     let newest: Vec<&Value> = summaries.iter().take(FEED_SIZE).collect();
                     ctx.insert("incidents", &newest);
-                    let updated = library
-                        .incidents
-                        .first()
-                        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| format!("{}T00:00:00Z", e.incident.date));
+                    let updated = library.incidents.first().map_or_else(
+                        || "1970-01-01T00:00:00Z".to_string(),
+                        |e| format!("{}T00:00:00Z", e.incident.date),
+                    );
                     ctx.insert("updated", &updated);
                     "atom.xml"
                 }
@@ -285,7 +299,10 @@ pub fn render_site(
             };
             let path = file_for(&location);
             tera.render(template, &ctx)
-                .map(|html| OutputFile { path, bytes: html.into_bytes() })
+                .map(|html| OutputFile {
+                    path,
+                    bytes: html.into_bytes(),
+                })
                 .map_err(|e| {
                     let source = if theme.templates.iter().any(|(name, _)| name == template) {
                         format!("templates/{template}")
@@ -297,7 +314,10 @@ pub fn render_site(
                         Job::Page(p) => format!(" for {}", library.pages[p].page.path),
                         _ => format!(" for /{location}"),
                     };
-                    Diagnostic::error(Location::file(source), format!("cannot render{page}: {}", error_text(&e)))
+                    Diagnostic::error(
+                        Location::file(source),
+                        format!("cannot render{page}: {}", error_text(&e)),
+                    )
                 })
         })
         .collect();
@@ -327,7 +347,7 @@ pub fn render_site(
             let names = highlight::theme_names();
             let unknown = [light, dark]
                 .into_iter()
-                .find(|t| !names.iter().any(|n| *n == t.as_str()))
+                .find(|t| !names.contains(&t.as_str()))
                 .cloned()
                 .unwrap_or_default();
             let location = match config.markdown.highlight_pos {
@@ -339,7 +359,8 @@ pub fn render_site(
                 None => format!("expected one of: {}", names.join(", ")),
             };
             diags.push(
-                Diagnostic::error(location, format!("unknown highlight theme `{unknown}`")).with_help(help),
+                Diagnostic::error(location, format!("unknown highlight theme `{unknown}`"))
+                    .with_help(help),
             );
         }
     }

@@ -38,7 +38,10 @@ impl Plan {
 
     /// How many HTML pages the plan holds.
     pub fn page_count(&self) -> usize {
-        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count()
     }
 }
 
@@ -50,7 +53,10 @@ mod tests {
     fn sort_keeps_the_last_file_of_a_path() {
         let mut plan = Plan::default();
         for (path, bytes) in [("b", "1"), ("a", "1"), ("b", "2")] {
-            plan.files.push(OutputFile { path: path.into(), bytes: bytes.into() });
+            plan.files.push(OutputFile {
+                path: path.into(),
+                bytes: bytes.into(),
+            });
         }
         plan.sort();
         assert_eq!(plan.files.len(), 2);

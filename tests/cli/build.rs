@@ -83,19 +83,25 @@ Also [a draft](draft.md) and [an internal one](internal.md).
         "content/2021/集群故障.md",
         "\u{feff}---\r\ntitle: 集群故障\r\ndate: 2021-03-04\r\nseverity: SEV3\r\ncomponents: [coredns]\r\n---\r\n集群在升级后无法解析域名。\r\n".as_bytes(),
     );
-    site.write("content/2023/draft.md", &incident("Draft", "2023-06-01", "SEV4", "draft: true\n"));
+    site.write(
+        "content/2023/draft.md",
+        &incident("Draft", "2023-06-01", "SEV4", "draft: true\n"),
+    );
     site.write(
         "content/2023/internal.md",
         &incident("Internal", "2023-06-02", "SEV4", "visibility: internal\n"),
     );
-    site.write("content/pages/about.md", "---\ntitle: About us\nweight: 1\n---\nHello.\n");
+    site.write(
+        "content/pages/about.md",
+        "---\ntitle: About us\nweight: 1\n---\nHello.\n",
+    );
     site
 }
 
 #[test]
 fn every_spec_url_exists_under_a_sub_path() {
     let site = spec_site();
-    let out = site.build(&[]);
+    let out = site.build(&[]).served_under("/sub/path/");
     for file in [
         "index.html",
         "incidents/index.html",
@@ -125,9 +131,16 @@ fn every_spec_url_exists_under_a_sub_path() {
         "404.html",
         ".debrief-output",
     ] {
-        assert!(out.dir.join(file).is_file(), "missing {file}; have {:?}", out.files());
+        assert!(
+            out.dir.join(file).is_file(),
+            "missing {file}; have {:?}",
+            out.files()
+        );
     }
-    assert!(!out.dir.join("incidents/draft").exists(), "drafts are left out");
+    assert!(
+        !out.dir.join("incidents/draft").exists(),
+        "drafts are left out"
+    );
     assert_eq!(out.dead_links(), Vec::<String>::new());
 }
 
@@ -139,11 +152,23 @@ fn links_work_under_a_sub_path() {
     assert_eq!(out.dead_links(), Vec::<String>::new());
     let doc = out.html("incidents/dns/index.html");
     let hrefs = attrs(&doc, "a[href]", "href");
-    assert!(hrefs.iter().all(|h| !h.starts_with('/') || h.starts_with("/sub/path/")), "{hrefs:?}");
-    assert!(hrefs.contains(&"/sub/path/incidents/upgrade/#what-broke".to_string()), "{hrefs:?}");
+    assert!(
+        hrefs
+            .iter()
+            .all(|h| !h.starts_with('/') || h.starts_with("/sub/path/")),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"/sub/path/incidents/upgrade/#what-broke".to_string()),
+        "{hrefs:?}"
+    );
     assert!(hrefs.contains(&"/sub/path/about/".to_string()));
     let notfound = out.html("404.html");
-    assert!(attrs(&notfound, "a[href]", "href").iter().all(|h| !h.starts_with('/') || h.starts_with("/sub/path/")));
+    assert!(
+        attrs(&notfound, "a[href]", "href")
+            .iter()
+            .all(|h| !h.starts_with('/') || h.starts_with("/sub/path/"))
+    );
 }
 
 #[test]
@@ -161,8 +186,16 @@ fn drafts_and_internal_incidents_follow_the_flags() {
         .collect();
     assert_eq!(slugs, ["dns", "upgrade", "集群故障"]);
     let doc = out.html("incidents/dns/index.html");
-    assert!(!attrs(&doc, "a[href]", "href").iter().any(|h| h.contains("internal")));
-    assert!(out.stderr.contains("warning: content/2023/dns.md:"), "{}", out.stderr);
+    assert!(
+        !attrs(&doc, "a[href]", "href")
+            .iter()
+            .any(|h| h.contains("internal"))
+    );
+    assert!(
+        out.stderr.contains("warning: content/2023/dns.md:"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("internal"), "{}", out.stderr);
 }
 
@@ -170,8 +203,14 @@ fn drafts_and_internal_incidents_follow_the_flags() {
 fn incidents_are_sorted_newest_first_with_title_ties() {
     let site = Site::new();
     site.write("content/a.md", &incident("beta", "2023-01-01", "minor", ""));
-    site.write("content/b.md", &incident("Alpha", "2023-01-01", "minor", ""));
-    site.write("content/c.md", &incident("Gamma", "2024-01-01", "minor", ""));
+    site.write(
+        "content/b.md",
+        &incident("Alpha", "2023-01-01", "minor", ""),
+    );
+    site.write(
+        "content/c.md",
+        &incident("Gamma", "2024-01-01", "minor", ""),
+    );
     let out = site.build(&[]);
     let titles: Vec<String> = out.export()["incidents"]
         .as_array()
@@ -181,8 +220,14 @@ fn incidents_are_sorted_newest_first_with_title_ties() {
         .collect();
     assert_eq!(titles, ["Gamma", "Alpha", "beta"]);
     let doc = out.html("index.html");
-    let listed = texts(&doc, "main li h2 a, main li h3 a, main article h2 a, main article h3 a");
-    assert!(listed.len() >= 3, "the index lists the incidents by title: {listed:?}");
+    let listed = texts(
+        &doc,
+        "main li h2 a, main li h3 a, main article h2 a, main article h3 a",
+    );
+    assert!(
+        listed.len() >= 3,
+        "the index lists the incidents by title: {listed:?}"
+    );
     assert_eq!(&listed[..3], ["Gamma", "Alpha", "beta"]);
 }
 
@@ -193,7 +238,11 @@ fn front_matter_values_are_escaped() {
     let raw = out.read("incidents/dns/index.html");
     assert!(!raw.contains("<b>melts</b>"), "a title is text, not markup");
     let doc = out.html("incidents/dns/index.html");
-    assert!(texts(&doc, "h1").iter().any(|t| t.contains("DNS <b>melts</b> down")));
+    assert!(
+        texts(&doc, "h1")
+            .iter()
+            .any(|t| t.contains("DNS <b>melts</b> down"))
+    );
 }
 
 #[test]
@@ -201,7 +250,10 @@ fn raw_html_in_bodies_is_escaped_unless_allowed() {
     let site = Site::new();
     site.write(
         "content/x.md",
-        &format!("{}\n<script>alert(1)</script>\n", incident("X", "2023-01-01", "minor", "")),
+        &format!(
+            "{}\n<script>alert(1)</script>\n",
+            incident("X", "2023-01-01", "minor", "")
+        ),
     );
     let out = site.build(&[]);
     let raw = out.read("incidents/x/index.html");
@@ -209,7 +261,10 @@ fn raw_html_in_bodies_is_escaped_unless_allowed() {
     assert!(raw.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     site.write("debrief.toml", "[markdown]\nunsafe_html = true\n");
     let out = site.build(&[]);
-    assert!(out.read("incidents/x/index.html").contains("<script>alert(1)</script>"));
+    assert!(
+        out.read("incidents/x/index.html")
+            .contains("<script>alert(1)</script>")
+    );
 }
 
 #[test]
@@ -217,14 +272,30 @@ fn code_is_highlighted_with_classes_and_theme_css() {
     let site = Site::new();
     site.write(
         "content/x.md",
-        &format!("{}\n```yaml\nkind: Pod\n```\n\n```nosuchlang\nplain\n```\n", incident("X", "2023-01-01", "minor", "")),
+        &format!(
+            "{}\n```yaml\nkind: Pod\n```\n\n```nosuchlang\nplain\n```\n",
+            incident("X", "2023-01-01", "minor", "")
+        ),
     );
     let out = site.build(&[]);
     let doc = out.html("incidents/x/index.html");
-    assert!(!attrs(&doc, "pre span[class]", "class").is_empty(), "highlighted spans carry classes");
-    assert!(attrs(&doc, "pre span[style]", "style").is_empty(), "no inline styles");
-    assert!(out.read("highlight.css").contains("prefers-color-scheme: dark"));
-    assert!(out.stderr.contains("unknown code language `nosuchlang`"), "{}", out.stderr);
+    assert!(
+        !attrs(&doc, "pre span[class]", "class").is_empty(),
+        "highlighted spans carry classes"
+    );
+    assert!(
+        attrs(&doc, "pre span[style]", "style").is_empty(),
+        "no inline styles"
+    );
+    assert!(
+        out.read("highlight.css")
+            .contains("prefers-color-scheme: dark")
+    );
+    assert!(
+        out.stderr.contains("unknown code language `nosuchlang`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -237,7 +308,10 @@ fn site_templates_and_static_files_override_the_theme() {
     );
     site.write("content/pages/hello.md", "---\ntitle: Hello\n---\nx\n");
     site.write("static/debrief.css", "body{color:red}");
-    site.write("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     let out = site.build(&[]);
     let doc = out.html("hello/index.html");
     assert_eq!(texts(&doc, "#custom"), ["Hello"]);
@@ -250,11 +324,18 @@ fn two_builds_are_byte_identical() {
     let site = spec_site();
     let first = site.build(&[]);
     let files = first.files();
-    let before: Vec<Vec<u8>> = files.iter().map(|f| fs::read(first.dir.join(f)).unwrap()).collect();
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| fs::read(first.dir.join(f)).unwrap())
+        .collect();
     let second = site.build(&[]);
     assert_eq!(files, second.files());
     for (f, bytes) in files.iter().zip(before) {
-        assert_eq!(bytes, fs::read(second.dir.join(f)).unwrap(), "{f} differs between builds");
+        assert_eq!(
+            bytes,
+            fs::read(second.dir.join(f)).unwrap(),
+            "{f} differs between builds"
+        );
     }
 }
 
@@ -266,28 +347,56 @@ fn the_feed_and_sitemap_are_valid_xml() {
     let doc = roxmltree::Document::parse(&feed).expect("atom.xml parses");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "feed");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
-    let entries: Vec<_> = root.children().filter(|n| n.has_tag_name("entry")).collect();
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    let entries: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
     assert_eq!(entries.len(), 4);
     let titles: Vec<&str> = entries
         .iter()
-        .filter_map(|e| e.children().find(|c| c.has_tag_name("title")).and_then(|t| t.text()))
+        .filter_map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name("title"))
+                .and_then(|t| t.text())
+        })
         .collect();
     assert!(titles.contains(&"DNS <b>melts</b> down"), "{titles:?}");
     let sitemap = out.read("sitemap.xml");
     let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml parses");
-    let locs: Vec<&str> = doc.descendants().filter(|n| n.has_tag_name("loc")).filter_map(|n| n.text()).collect();
-    assert!(locs.contains(&"https://example.com/sub/path/incidents/dns/"), "{locs:?}");
-    assert!(locs.iter().all(|l| l.starts_with("https://example.com/sub/path/")));
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        locs.contains(&"https://example.com/sub/path/incidents/dns/"),
+        "{locs:?}"
+    );
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://example.com/sub/path/"))
+    );
 }
 
 #[test]
 fn a_bare_content_folder_builds_with_defaults() {
     let site = Site::new();
-    site.write("content/only.md", &incident("Only", "2020-02-02", "production", ""));
+    site.write(
+        "content/only.md",
+        &incident("Only", "2020-02-02", "production", ""),
+    );
     let out = site.build(&[]);
     let export = out.export();
-    let keys: Vec<&str> = export["severities"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> = export["severities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
     assert_eq!(keys, ["production", "non-prod", "minor"]);
     assert_eq!(out.dead_links(), Vec::<String>::new());
 }

@@ -8,11 +8,22 @@ use crate::support::{Site, incident};
 #[test]
 fn every_problem_is_reported_with_its_position() {
     let site = Site::new();
-    site.write("content/a.md", "---\ntitle: A\ndate: 2023-02-30\nseverity: sev5\nseverty: x\n---\n");
-    site.write("content/b.md", "---\ntitle: B\ndate: 2023-01-01\nseverity: minor\naction_items:\n  - text: x\n    status: finished\n---\n[gone](nope.md)\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2023-02-30\nseverity: sev5\nseverty: x\n---\n",
+    );
+    site.write("content/b.md", "---\ntitle: B\ndate: 2023-01-01\nseverity: minor\naction_items:\n  - text: x\n    status: finished\n---\n");
+    site.write(
+        "content/c.md",
+        "---\ntitle: C\ndate: 2023-01-02\nseverity: minor\n---\n\nSee [gone](nope.md).\n",
+    );
     let run = site.run(&["check"]);
     run.expect_code(1);
-    let lines: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("warning")).collect();
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -20,7 +31,7 @@ fn every_problem_is_reported_with_its_position() {
             "error: content/a.md:4:11: unknown severity `sev5`",
             "warning: content/a.md:5:1: unknown front-matter key `severty`",
             "error: content/b.md:7:13: unknown action-item status `finished`",
-            "error: content/b.md:9:1: link to `nope.md`: no such file content/nope.md",
+            "error: content/c.md:7:5: link to `nope.md`: no such file content/nope.md",
         ]
     );
     assert!(run.stderr.contains("help: did you mean `severity`?"));
@@ -30,7 +41,10 @@ fn every_problem_is_reported_with_its_position() {
 #[test]
 fn check_json_is_an_array_of_located_problems() {
     let site = Site::new();
-    site.write("content/a.md", "---\ntitle: A\ndate: 2023-01-01\nseverity: minr\n---\n");
+    site.write(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2023-01-01\nseverity: minr\n---\n",
+    );
     let run = site.run(&["check", "--format", "json"]);
     run.expect_code(1);
     let items: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
@@ -47,7 +61,10 @@ fn check_json_is_an_array_of_located_problems() {
 #[test]
 fn strict_turns_warnings_into_errors() {
     let site = Site::new();
-    site.write("content/a.md", &incident("A", "2023-01-01", "minor", "colour: red\n"));
+    site.write(
+        "content/a.md",
+        &incident("A", "2023-01-01", "minor", "colour: red\n"),
+    );
     site.run(&["check"]).expect_code(0);
     site.run(&["check", "--strict"]).expect_code(1);
 }
@@ -71,17 +88,27 @@ fn a_folder_of_someone_elses_files_is_refused() {
     let run = site.run(&["build"]);
     run.expect_code(1);
     assert!(run.stderr.contains("not empty"), "{}", run.stderr);
-    assert_eq!(fs::read_to_string(site.path().join("public/notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(site.path().join("public/notes.txt")).unwrap(),
+        "mine"
+    );
     let root = site.path().to_str().unwrap();
     site.run(&["build", "--output", root]).expect_code(1);
-    site.run(&["build", "--output", &format!("{root}/content")]).expect_code(1);
+    site.run(&["build", "--output", &format!("{root}/content")])
+        .expect_code(1);
 }
 
 #[test]
 fn duplicate_slugs_name_both_files() {
     let site = Site::new();
-    site.write("content/2022/outage.md", &incident("One", "2022-01-01", "minor", ""));
-    site.write("content/2023/outage.md", &incident("Two", "2023-01-01", "minor", ""));
+    site.write(
+        "content/2022/outage.md",
+        &incident("One", "2022-01-01", "minor", ""),
+    );
+    site.write(
+        "content/2023/outage.md",
+        &incident("Two", "2023-01-01", "minor", ""),
+    );
     let run = site.run(&["build"]);
     run.expect_code(1);
     assert!(
@@ -95,5 +122,6 @@ fn duplicate_slugs_name_both_files() {
 fn bad_usage_exits_two() {
     let site = Site::new();
     site.run(&["build", "--no-such-flag"]).expect_code(2);
-    site.run(&["build", "--base-url", "not a url"]).expect_code(2);
+    site.run(&["build", "--base-url", "not a url"])
+        .expect_code(2);
 }

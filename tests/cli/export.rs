@@ -44,8 +44,14 @@ Body.
     site.write("content/bare.md", "---\ntitle: Bare\ndate: 2022-01-01\nseverity: minor\n---\nFirst *paragraph* here.\n\nSecond.\n");
     let out = site.build(&[]);
     let export = out.export();
-    assert_eq!(export["generator"], json!(format!("debrief {}", env!("CARGO_PKG_VERSION"))));
-    assert_eq!(export["site"], json!({"title": "Lib", "base_url": "https://example.com/sub/path/"}));
+    assert_eq!(
+        export["generator"],
+        json!(format!("debrief {}", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(
+        export["site"],
+        json!({"title": "Lib", "base_url": "https://example.com/sub/path/"})
+    );
     assert_eq!(
         export["severities"],
         json!([
@@ -111,7 +117,12 @@ Body.
 #[test]
 fn names_take_the_most_used_spelling() {
     let site = Site::new();
-    for (file, date, name) in [("a", "2023-01-01", "ETCD"), ("b", "2022-01-01", "etcd"), ("c", "2021-01-01", "etcd"), ("d", "2020-01-01", "Etcd")] {
+    for (file, date, name) in [
+        ("a", "2023-01-01", "ETCD"),
+        ("b", "2022-01-01", "etcd"),
+        ("c", "2021-01-01", "etcd"),
+        ("d", "2020-01-01", "Etcd"),
+    ] {
         site.write(
             &format!("content/{file}.md"),
             &format!("---\ntitle: {file}\ndate: {date}\nseverity: minor\ncomponents: [{name}]\ntags: [{name}]\norganization: {name}\n---\n"),
@@ -120,7 +131,10 @@ fn names_take_the_most_used_spelling() {
     let out = site.build(&[]);
     let export = out.export();
     assert_eq!(export["components"][0]["name"], "etcd");
-    assert_eq!(export["components"][0]["incidents"], json!(["a", "b", "c", "d"]));
+    assert_eq!(
+        export["components"][0]["incidents"],
+        json!(["a", "b", "c", "d"])
+    );
     for incident in export["incidents"].as_array().unwrap() {
         assert_eq!(incident["components"], json!(["etcd"]));
         assert_eq!(incident["tags"], json!(["etcd"]));

@@ -14,7 +14,10 @@ fn the_sample_library_builds_without_problems() {
     let incidents = export["incidents"].as_array().unwrap();
     assert_eq!(incidents.len(), 10);
     let count = |key: &str| incidents.iter().filter(|i| i["severity"] == key).count();
-    assert_eq!((count("production"), count("non-prod"), count("minor")), (5, 3, 2));
+    assert_eq!(
+        (count("production"), count("non-prod"), count("minor")),
+        (5, 3, 2)
+    );
     for incident in incidents {
         assert!(incident["organization"].is_string(), "{}", incident["slug"]);
         assert!(!incident["components"].as_array().unwrap().is_empty());

@@ -53,7 +53,9 @@ impl Site {
     /// A copy of `tests/fixtures/<name>/`.
     pub fn fixture(name: &str) -> Site {
         let site = Site::new();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         copy_dir(&from, site.path());
         site
     }
@@ -88,7 +90,11 @@ impl Site {
     /// Runs `debrief --root SITE ARGS...`.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        command.arg("--root").arg(self.path()).args(args).env("NO_COLOR", "1");
+        command
+            .arg("--root")
+            .arg(self.path())
+            .args(args)
+            .env("NO_COLOR", "1");
         Run::from(command.output().expect("run debrief"))
     }
 
@@ -124,6 +130,12 @@ pub struct Output_ {
 }
 
 impl Output_ {
+    /// The same output, read as served under `base_path` (set by the site's config).
+    pub fn served_under(mut self, base_path: &str) -> Output_ {
+        self.base_path = base_path.to_string();
+        self
+    }
+
     /// Reads a file of the output.
     pub fn read(&self, rel: &str) -> String {
         fs::read_to_string(self.dir.join(rel))
@@ -175,7 +187,11 @@ impl Output_ {
     pub fn dead_links(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let mut ids: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
-        let pages: Vec<String> = self.files().into_iter().filter(|f| f.ends_with(".html")).collect();
+        let pages: Vec<String> = self
+            .files()
+            .into_iter()
+            .filter(|f| f.ends_with(".html"))
+            .collect();
         let id_sel = Selector::parse("[id]").expect("selector");
         let name_sel = Selector::parse("a[name]").expect("selector");
         for page in &pages {
@@ -188,14 +204,21 @@ impl Output_ {
                 .collect();
             ids.insert(self.dir.join(page), set);
         }
-        let link_sel = Selector::parse("a[href], link[href], script[src], img[src]").expect("selector");
+        let link_sel =
+            Selector::parse("a[href], link[href], script[src], img[src]").expect("selector");
         for page in &pages {
             let doc = self.html(page);
             let page_path = self.dir.join(page);
             for element in doc.select(&link_sel) {
                 let value = element.value();
-                let target = value.attr("href").or_else(|| value.attr("src")).unwrap_or("");
-                if target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:") {
+                let target = value
+                    .attr("href")
+                    .or_else(|| value.attr("src"))
+                    .unwrap_or("");
+                if target.starts_with("http://")
+                    || target.starts_with("https://")
+                    || target.starts_with("mailto:")
+                {
                     continue;
                 }
                 if target.is_empty() {
@@ -234,36 +257,32 @@ impl Output_ {
 
 /// Text of every element matching `selector`, trimmed.
 pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
-    let sel = Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+    let sel =
+        Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
     doc.select(&sel)
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
 /// An attribute of every element matching `selector`.
 pub fn attrs(doc: &Html, selector: &str, attr: &str) -> Vec<String> {
-    let sel = Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+    let sel =
+        Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
     doc.select(&sel)
         .filter_map(|e| e.value().attr(attr).map(str::to_string))
         .collect()
 }
 
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -281,5 +300,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A minimal valid incident, with extra front-matter lines.
 pub fn incident(title: &str, date: &str, severity: &str, extra: &str) -> String {
-    format!("---\ntitle: \"{title}\"\ndate: {date}\nseverity: {severity}\n{extra}---\n## Summary\n\nWhat happened to {title}.\n")
+    format!(
+        "---\ntitle: \"{title}\"\ndate: {date}\nseverity: {severity}\n{extra}---\n## Summary\n\nWhat happened to {title}.\n"
+    )
 }
