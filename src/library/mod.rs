@@ -482,11 +482,10 @@ pub fn build_library(
 
 /// Ids the incident template gives its own sections, so links may point at them.
 pub const INCIDENT_SECTION_IDS: &[&str] = &[
-    "incident-details",
-    "lessons-learned",
-    "action-items",
-    "incident-timeline",
-    "related-incidents",
+    "debrief-lessons",
+    "debrief-actions",
+    "debrief-timeline",
+    "debrief-related",
 ];
 
 enum Target {
