@@ -48,7 +48,6 @@ struct ExportAction<'a> {
     owner: Option<&'a str>,
     status: &'static str,
     due: Option<String>,
-    link: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -60,7 +59,7 @@ struct ExportIncident<'a> {
     date: String,
     severity: &'a str,
     organization: Option<&'a str>,
-    summary: &'a str,
+    summary: Option<&'a str>,
     impact: Option<&'a str>,
     components: Vec<&'a str>,
     tags: Vec<&'a str>,
@@ -131,7 +130,7 @@ pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec
                     organization: e
                         .organization
                         .map(|o| library.organizations[o].name.as_str()),
-                    summary: &e.summary,
+                    summary: Some(e.summary.as_str()).filter(|s| !s.is_empty()),
                     impact: i.impact.as_deref(),
                     components: e
                         .components
@@ -163,7 +162,6 @@ pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec
                             owner: a.owner.as_deref(),
                             status: a.status.as_str(),
                             due: a.due.map(|d| d.to_string()),
-                            link: a.link.as_deref(),
                         })
                         .collect(),
                     time_to_detect_minutes: e.time_to_detect,

@@ -42,6 +42,10 @@ Body.
 "#,
     );
     site.write("content/bare.md", "---\ntitle: Bare\ndate: 2022-01-01\nseverity: minor\n---\nFirst *paragraph* here.\n\nSecond.\n");
+    site.write(
+        "content/empty.md",
+        "---\ntitle: Empty\ndate: 2021-01-01\nseverity: minor\n---\n",
+    );
     let out = site.build(&[]);
     let export = out.export();
     assert_eq!(
@@ -57,7 +61,7 @@ Body.
         json!([
             {"key": "production", "label": "Production", "emoji": "🤬", "rank": 1, "count": 0},
             {"key": "non-prod", "label": "Non-production", "emoji": "😅", "rank": 2, "count": 1},
-            {"key": "minor", "label": "Minor", "emoji": "🤷", "rank": 3, "count": 1},
+            {"key": "minor", "label": "Minor", "emoji": "🤷", "rank": 3, "count": 2},
         ])
     );
     let webhook = &export["incidents"][0];
@@ -80,8 +84,8 @@ Body.
                 {"text": "Give every workload a liveness probe.", "themes": ["health-checks"]},
             ],
             "action_items": [
-                {"text": "Scope the webhook", "owner": "platform", "status": "done", "due": null, "link": null},
-                {"text": "Write a runbook", "owner": null, "status": "open", "due": "2023-03-01", "link": null},
+                {"text": "Scope the webhook", "owner": "platform", "status": "done", "due": null},
+                {"text": "Write a runbook", "owner": null, "status": "open", "due": "2023-03-01"},
             ],
             "time_to_detect_minutes": 28,
             "time_to_mitigate_minutes": null,
@@ -96,6 +100,16 @@ Body.
     assert_eq!(bare["components"], json!([]));
     assert_eq!(bare["lessons"], json!([]));
     assert_eq!(bare["visibility"], "internal");
+    let empty = &export["incidents"][2];
+    assert_eq!(empty["slug"], "empty");
+    assert_eq!(
+        empty["summary"],
+        json!(null),
+        "no summary and no body: null"
+    );
+    assert_eq!(empty["tags"], json!([]));
+    assert_eq!(empty["action_items"], json!([]));
+    assert_eq!(empty["time_to_resolve_minutes"], json!(null));
     assert_eq!(
         export["components"],
         json!([
