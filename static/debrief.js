@@ -87,3 +87,36 @@
     init();
   }
 })();
+
+// Action items: an open or in-progress item whose `data-due` date has passed is
+// marked overdue. This is judged here, with the reader's date, so that a build
+// never depends on the day it runs; without JS the due date is still shown.
+(() => {
+  "use strict";
+  const items = document.querySelectorAll("[data-due][data-status]");
+  if (!items.length) return;
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  let overdue = 0;
+  items.forEach((item) => {
+    const status = item.getAttribute("data-status");
+    const due = item.getAttribute("data-due");
+    if ((status !== "open" && status !== "in-progress") || !(due < today)) return;
+    overdue += 1;
+    item.classList.add("is-overdue");
+    const time = item.querySelector(".action-due") || item.querySelector(`time[datetime="${due}"]`);
+    const host = time && (time.classList.contains("action-due") ? time : time.parentElement);
+    if (host && !host.querySelector(".overdue")) {
+      const tag = document.createElement("strong");
+      tag.className = "overdue";
+      tag.textContent = "Overdue";
+      host.append(tag);
+    }
+  });
+  const summary = document.querySelector("[data-overdue-summary]");
+  if (summary && overdue) {
+    summary.textContent = `${overdue} overdue`;
+    summary.hidden = false;
+  }
+})();

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::{Config, Severity};
-use crate::content::ActionItem;
+use crate::content::{ActionItem, ActionStatus};
 use crate::library::urls::rel;
 use crate::library::{Entry, Library, Term};
 
@@ -203,11 +203,69 @@ impl<'a> Views<'a> {
             "slug": term.slug,
             "url": self.path(&term.rel),
             "category": definition.and_then(|d| d.category.as_deref()),
+            "category_slug": definition.and_then(|d| d.category.as_deref()).map(crate::slug::slugify),
+            "category_label": definition.and_then(|d| d.category.as_deref()).map(category_label),
             "description": definition.and_then(|d| d.description.as_deref()),
             "aliases": definition.map(|d| d.aliases.clone()).unwrap_or_default(),
             "count": term.incidents.len(),
+            "lessons": term.incidents.iter().map(|&n| self.library.incidents[n].lessons.len()).sum::<usize>(),
             "by_severity": self.by_severity(&term.incidents),
         })
+    }
+
+    /// Every component grouped by its configured category, categories in name
+    /// order (case-insensitive) and the uncategorised last, components by name
+    /// within each: `[{category, id, label, components, incidents, by_severity}]`, where
+    /// `incidents` counts the distinct incidents of the group.
+    pub fn component_groups(&self) -> Vec<Value> {
+        let lib = self.library;
+        let mut groups: std::collections::BTreeMap<(bool, String), Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (c, term) in lib.components.iter().enumerate() {
+            let category = term
+                .definition
+                .and_then(|d| self.config.components[d].category.as_deref());
+            let key = match category {
+                Some(name) => (false, name.to_string()),
+                None => (true, String::new()),
+            };
+            groups.entry(key).or_default().push(c);
+        }
+        let mut groups: Vec<((bool, String), Vec<usize>)> = groups.into_iter().collect();
+        groups.sort_by(|a, b| {
+            (a.0.0, a.0.1.to_lowercase(), &a.0.1).cmp(&(b.0.0, b.0.1.to_lowercase(), &b.0.1))
+        });
+        groups
+            .into_iter()
+            .map(|((uncategorised, name), mut members)| {
+                members.sort_by(|&a, &b| {
+                    let (x, y) = (&lib.components[a].name, &lib.components[b].name);
+                    x.to_lowercase().cmp(&y.to_lowercase()).then(x.cmp(y))
+                });
+                let mut incidents: Vec<usize> = members
+                    .iter()
+                    .flat_map(|&c| lib.components[c].incidents.iter().copied())
+                    .collect();
+                incidents.sort_unstable();
+                incidents.dedup();
+                let (id, label) = if uncategorised {
+                    ("uncategorised".to_string(), "Uncategorised".to_string())
+                } else {
+                    (
+                        format!("category-{}", crate::slug::slugify(&name)),
+                        category_label(&name),
+                    )
+                };
+                serde_json::json!({
+                    "category": if uncategorised { Value::Null } else { Value::String(name) },
+                    "id": id,
+                    "label": label,
+                    "components": members.iter().map(|&c| self.component(c)).collect::<Vec<_>>(),
+                    "incidents": incidents.len(),
+                    "by_severity": self.by_severity(&incidents),
+                })
+            })
+            .collect()
     }
 
     /// `[{severity, count}]` in severity order for a set of incidents.
@@ -266,21 +324,9 @@ impl<'a> Views<'a> {
             .enumerate()
             .flat_map(|(n, e)| e.incident.action_items.iter().map(move |a| (a, n)))
             .collect();
-        items.sort_by(|a, b| {
-            let open = |x: &ActionItem| {
-                !matches!(
-                    x.status,
-                    crate::content::ActionStatus::Open | crate::content::ActionStatus::InProgress
-                )
-            };
-            (open(a.0), a.0.status, a.0.due.is_none(), a.0.due, a.1).cmp(&(
-                open(b.0),
-                b.0.status,
-                b.0.due.is_none(),
-                b.0.due,
-                b.1,
-            ))
-        });
+        // Statuses in their declared order (open, in progress, done, won't do),
+        // then the nearest due date, items without one last, then newest incident.
+        items.sort_by_key(|&(a, n)| (a.status, a.due.is_none(), a.due, n));
         items
             .into_iter()
             .map(|(a, n)| {
@@ -289,6 +335,26 @@ impl<'a> Views<'a> {
                     map.insert("incident".into(), summaries[n].clone());
                 }
                 view
+            })
+            .collect()
+    }
+
+    /// Action items grouped by status, in the order of `ActionStatus::ALL`, every
+    /// status present even when empty: `[{status, label, count, items}]`.
+    pub fn action_groups(&self, actions: &[Value]) -> Vec<Value> {
+        ActionStatus::ALL
+            .iter()
+            .map(|status| {
+                let items: Vec<&Value> = actions
+                    .iter()
+                    .filter(|a| a["status"] == status.as_str())
+                    .collect();
+                serde_json::json!({
+                    "status": status.as_str(),
+                    "label": status.label(),
+                    "count": items.len(),
+                    "items": items,
+                })
             })
             .collect()
     }
@@ -338,52 +404,6 @@ impl<'a> Views<'a> {
             "components": terms(&lib.components),
             "tags": terms(&lib.tags),
             "years": years,
-        })
-    }
-
-    /// Figures for the stats page.
-    pub fn stats(&self, summaries: &[Value]) -> Value {
-        let lib = self.library;
-        let years: Vec<Value> = lib
-            .by_year
-            .iter()
-            .map(|(year, list)| serde_json::json!({"year": year, "total": list.len(), "by_severity": self.by_severity(list)}))
-            .collect();
-        let mut top: Vec<usize> = (0..lib.components.len()).collect();
-        top.sort_by(|&a, &b| {
-            lib.components[b]
-                .incidents
-                .len()
-                .cmp(&lib.components[a].incidents.len())
-                .then(a.cmp(&b))
-        });
-        let top_components: Vec<Value> = top
-            .into_iter()
-            .take(10)
-            .map(|c| self.component(c))
-            .collect();
-        let themes: Vec<Value> = lib.used_themes().map(|(t, _)| self.theme(t)).collect();
-        let mut resolve: Vec<(i64, usize)> = lib
-            .incidents
-            .iter()
-            .enumerate()
-            .filter_map(|(n, e)| e.time_to_resolve.map(|m| (m, n)))
-            .collect();
-        resolve.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let median = if resolve.is_empty() {
-            Value::Null
-        } else {
-            let mut minutes: Vec<i64> = resolve.iter().map(|r| r.0).collect();
-            minutes.sort_unstable();
-            duration_view(Some(minutes[minutes.len() / 2]))
-        };
-        serde_json::json!({
-            "total": lib.incidents.len(),
-            "years": years,
-            "top_components": top_components,
-            "themes": themes,
-            "resolve": resolve.iter().map(|&(m, n)| serde_json::json!({"incident": summaries[n], "minutes": m, "text": duration_text(m)})).collect::<Vec<_>>(),
-            "median_resolve": median,
         })
     }
 
@@ -443,6 +463,21 @@ fn action_view(a: &ActionItem) -> Value {
     })
 }
 
+/// A category as a heading: a key written in lowercase with hyphens or
+/// underscores (`managed-kubernetes`) reads as words (`Managed kubernetes`);
+/// anything else is shown as written.
+pub fn category_label(category: &str) -> String {
+    if category.contains(' ') || category.chars().any(char::is_uppercase) {
+        return category.to_string();
+    }
+    let words = category.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// `2023-02-07 09:12 UTC`, in the site's time zone.
 pub fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
     ts.to_zoned_datetime(tz.clone())
@@ -484,6 +519,19 @@ mod tests {
         assert_eq!(duration_text(173), "2 h 53 min");
         assert_eq!(duration_text(120), "2 h");
         assert_eq!(duration_text(1440 + 61), "1 d 1 h 1 min");
+    }
+
+    #[test]
+    fn category_keys_read_as_words() {
+        assert_eq!(category_label("managed-kubernetes"), "Managed kubernetes");
+        assert_eq!(
+            category_label("infrastructure_as_code"),
+            "Infrastructure as code"
+        );
+        assert_eq!(category_label("Storage"), "Storage");
+        assert_eq!(category_label("AWS-native"), "AWS-native");
+        assert_eq!(category_label("édition"), "Édition");
+        assert_eq!(category_label(""), "");
     }
 
     #[test]

@@ -4,9 +4,11 @@
 //! The built-in templates are registered first and a site's own templates of
 //! the same name replace them. Pages render in parallel from borrowed views.
 
+pub mod charts;
 pub mod context;
 pub mod export;
 pub mod plan;
+pub mod stats;
 
 use std::collections::HashMap;
 use std::error::Error as _;
@@ -211,6 +213,7 @@ pub fn render_site(
                         .map(|c| views.component(c))
                         .collect();
                     ctx.insert("components", &list);
+                    ctx.insert("component_groups", &views.component_groups());
                     "components.html"
                 }
                 Job::Component(c) => {
@@ -266,11 +269,13 @@ pub fn render_site(
                     "organization.html"
                 }
                 Job::Actions => {
-                    ctx.insert("actions", &views.actions(&summaries));
+                    let actions = views.actions(&summaries);
+                    ctx.insert("action_groups", &views.action_groups(&actions));
+                    ctx.insert("actions", &actions);
                     "actions.html"
                 }
                 Job::Stats => {
-                    ctx.insert("stats", &views.stats(&summaries));
+                    ctx.insert("stats", &stats::stats_view(&views, &summaries));
                     "stats.html"
                 }
                 Job::Search => {
