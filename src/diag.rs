@@ -6,6 +6,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
 /// How bad a problem is.
@@ -129,11 +130,52 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// `error: PATH:LINE:COL: message`, then `  help: ...` on its own line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.level, self.location, self.message)?;
-        if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+        self.write(f, false)
+    }
+}
+
+impl Diagnostic {
+    /// The same text as `Display`, with ANSI styles for a terminal: the level in
+    /// bold red (error) or yellow (warning), `help:` in bold cyan. The command layer
+    /// prints it through a stream that drops the styles when they are not wanted.
+    pub fn styled(&self) -> impl fmt::Display + '_ {
+        Styled(self)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, colour: bool) -> fmt::Result {
+        let plain = Style::new();
+        let (level, bold, help) = if colour {
+            let level = match self.level {
+                Level::Error => AnsiColor::Red,
+                Level::Warning => AnsiColor::Yellow,
+            };
+            (
+                Style::new().bold().fg_color(Some(level.into())),
+                Style::new().bold(),
+                Style::new().bold().fg_color(Some(AnsiColor::Cyan.into())),
+            )
+        } else {
+            (plain, plain, plain)
+        };
+        write!(f, "{level}{}{level:#}", self.level)?;
+        // A problem of the environment (no location) starts with its own path.
+        if self.location.path.is_empty() {
+            write!(f, "{bold}:{bold:#} {}", self.message)?;
+        } else {
+            write!(f, "{bold}: {}:{bold:#} {}", self.location, self.message)?;
+        }
+        if let Some(text) = &self.help {
+            write!(f, "\n  {help}help:{help:#} {text}")?;
         }
         Ok(())
+    }
+}
+
+struct Styled<'a>(&'a Diagnostic);
+
+impl fmt::Display for Styled<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, true)
     }
 }
 
@@ -275,6 +317,23 @@ mod tests {
             d.to_string(),
             "error: content/a.md:4:11: unknown severity `sev5`\n  help: expected one of: sev1, sev2"
         );
+    }
+
+    #[test]
+    fn styled_text_colours_the_level_and_help_and_strips_to_the_plain_text() {
+        let error =
+            Diagnostic::error(Location::at("a.md", Pos::new(2, 3)), "bad").with_help("fix it");
+        let styled = error.styled().to_string();
+        assert!(styled.starts_with("\u{1b}[1m\u{1b}[31merror"), "{styled:?}");
+        assert!(styled.contains("\u{1b}[1m\u{1b}[36mhelp:"), "{styled:?}");
+        let warning = Diagnostic::warning(Location::file("a.md"), "odd");
+        assert!(warning.styled().to_string().contains("\u{1b}[33mwarning"));
+        for d in [&error, &warning] {
+            let mut plain = Vec::new();
+            let mut stream = anstream::StripStream::new(&mut plain);
+            std::io::Write::write_all(&mut stream, d.styled().to_string().as_bytes()).unwrap();
+            assert_eq!(String::from_utf8(plain).unwrap(), d.to_string());
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub enum Error {
         source: io::Error,
     },
     /// The output folder cannot be used.
-    #[error("refusing to use output folder {}: {reason}", path.display())]
+    #[error("{}: refusing to use this output folder: {reason}", path.display())]
     OutputRefused {
         /// The folder.
         path: PathBuf,
@@ -26,7 +26,7 @@ pub enum Error {
         reason: String,
     },
     /// The site folder has no `content/` folder.
-    #[error("no content folder at {}", path.display())]
+    #[error("{}: no content folder here", path.display())]
     NoContent {
         /// The expected content folder.
         path: PathBuf,
@@ -42,6 +42,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// The file or folder the error is about, when there is one.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Io { path, .. }
+            | Error::OutputRefused { path, .. }
+            | Error::NoContent { path } => Some(path),
+            Error::Listen { .. } => None,
+        }
+    }
+
     /// Wraps an io error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
         Error::Io {

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::BuildOptions;
 use crate::cmd::{SelectionArgs, print_diagnostics};
-use crate::diag::{Diagnostics, Level};
+use crate::diag::{Diagnostic, Diagnostics, Level, Location, display_path};
 use crate::error::Result;
 
 /// How problems are printed.
@@ -48,11 +48,32 @@ struct JsonDiagnostic<'a> {
 
 /// Checks the site; exit code 1 on errors (or warnings with `--strict`).
 pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
-    let build = crate::build(&BuildOptions {
+    let build = match crate::build(&BuildOptions {
         root: root.to_path_buf(),
         base_url: None,
         selection: args.selection.into(),
-    })?;
+    }) {
+        Ok(build) => build,
+        Err(e) if matches!(args.format, Format::Json) => {
+            // CI reads stdout: even a site that cannot be loaded gives a JSON answer.
+            let path = e.path().map_or_else(String::new, |p| display_path(root, p));
+            let message = e.to_string();
+            let message = message
+                .strip_prefix(&format!(
+                    "{}: ",
+                    e.path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                ))
+                .unwrap_or(&message)
+                .to_string();
+            let mut diags = Diagnostics::new();
+            diags.push(Diagnostic::error(Location::file(path), message));
+            print_json(&diags);
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e),
+    };
     let mut diags = build.diagnostics;
     if args.strict {
         diags.promote_warnings();

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::Args as ClapArgs;
 
 use crate::cli::{Cli, Command};
-use crate::diag::{Diagnostics, Level};
+use crate::diag::{Diagnostic, Diagnostics, Level, Location};
 use crate::library::Selection;
 
 /// Runs a parsed command line and returns the process exit code.
@@ -24,7 +24,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
+            let d = Diagnostic::error(Location::file(""), e.to_string());
+            let _ = writeln!(anstream::stderr(), "{}", d.styled());
             ExitCode::from(1)
         }
     }
@@ -51,11 +52,12 @@ impl From<SelectionArgs> for Selection {
 }
 
 /// Prints diagnostics to stderr, sorted, one per line with an indented help line.
+/// They are coloured on a terminal and plain when stderr is piped, when `NO_COLOR`
+/// is set or when the terminal cannot show colours (`CLICOLOR_FORCE` forces them).
 pub fn print_diagnostics(diags: &Diagnostics) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
+    let mut out = anstream::stderr().lock();
     for d in diags.sorted() {
-        let _ = writeln!(out, "{d}");
+        let _ = writeln!(out, "{}", d.styled());
     }
     let (errors, warnings) = (diags.count(Level::Error), diags.count(Level::Warning));
     if errors + warnings > 0 {

@@ -149,7 +149,41 @@ fn yaml_pos(split: &Split<'_>, marker: &saphyr::Marker) -> Pos {
     )
 }
 
+/// How deeply lists and maps may nest in front-matter. Real front-matter needs a
+/// handful of levels; the limit keeps the recursive loader within its stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// Streams the YAML events once, without building a tree, to refuse nesting deeper
+/// than `MAX_DEPTH` before the (recursive) loader sees it.
+fn check_yaml_depth(split: &Split<'_>) -> Result<(), ParseError> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    let mut parser = Parser::new_from_str(split.front_matter);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((Event::SequenceStart(..) | Event::MappingStart(..), span)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(ParseError {
+                        pos: yaml_pos(split, &span.start),
+                        message: format!(
+                            "front-matter nests lists and maps more than {MAX_DEPTH} levels deep"
+                        ),
+                    });
+                }
+            }
+            Ok((Event::SequenceEnd | Event::MappingEnd, _)) => depth = depth.saturating_sub(1),
+            Ok((Event::StreamEnd, _)) => break,
+            Ok(_) => {}
+            // The loader reports syntax errors with the same position.
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
 fn parse_yaml(split: &Split<'_>) -> Result<Node, ParseError> {
+    check_yaml_depth(split)?;
     let docs = MarkedYaml::load_from_str(split.front_matter).map_err(|e| ParseError {
         pos: yaml_pos(split, e.marker()),
         message: format!("invalid YAML: {}", e.info()),
@@ -361,6 +395,22 @@ mod tests {
             entry(&node, "started").value,
             Value::Datetime("2023-02-07T09:12:00Z".into())
         );
+    }
+
+    #[test]
+    fn deep_yaml_nesting_is_an_error_not_a_stack_overflow() {
+        let mut text = String::from("---\ntitle: x\nextra:\n");
+        for level in 1..=5000 {
+            text.push_str(&" ".repeat(level * 2));
+            text.push_str("a:\n");
+        }
+        text.push_str("---\n");
+        let split = split(&text).unwrap().unwrap();
+        let err = parse(&text, &split).unwrap_err();
+        assert!(err.message.contains("levels deep"), "{err:?}");
+        assert_eq!(err.pos.line, 4 + MAX_DEPTH - 1);
+        let ok = "---\na:\n  b:\n    - [1, {c: d}]\n---\n";
+        assert!(parse(ok, &super::split(ok).unwrap().unwrap()).is_ok());
     }
 
     #[test]

@@ -572,6 +572,18 @@ pub fn parse_incident(
         }
     });
     let lessons = parse_lessons(&mut f, config);
+    warn_if_empty(
+        &mut f,
+        "lessons",
+        "the incident names no lessons",
+        "add `lessons:` with what was learned; they make up the lessons index",
+    );
+    warn_if_empty(
+        &mut f,
+        "components",
+        "the incident names no components",
+        "add `components: [...]` with the systems involved",
+    );
     let action_items = parse_action_items(&mut f);
     let timeline = match date {
         Some(date) => parse_timeline(&mut f, date, config),
@@ -683,6 +695,22 @@ pub fn parse_page(
         body: source.body.to_string(),
         body_line: source.body_line,
     })
+}
+
+/// `check` warns about an incident without lessons or components (SPEC §2): at the
+/// empty list when one is written, else at the front-matter. A value of the wrong
+/// type is already an error and gets no warning on top.
+fn warn_if_empty(f: &mut Fields<'_>, key: &str, message: &str, help: &str) {
+    let pos = match f.get(key) {
+        None => f.map_pos,
+        Some(Node {
+            value: Value::List(items),
+            pos,
+        }) if items.is_empty() => *pos,
+        Some(_) => return,
+    };
+    f.problems
+        .push(Diagnostic::warning(Location::at(f.path, pos), message).with_help(help));
 }
 
 fn count_errors(problems: &[Diagnostic]) -> usize {
@@ -1082,11 +1110,39 @@ mod tests {
         (incident, problems)
     }
 
+    /// Every problem but the empty-list warnings, which most tests do not care about.
     fn messages(problems: &[Diagnostic]) -> Vec<String> {
         problems
             .iter()
+            .filter(|d| !d.message.starts_with("the incident names no"))
             .map(|d| format!("{}: {}", d.location, d.message))
             .collect()
+    }
+
+    #[test]
+    fn empty_lessons_and_components_are_warnings_where_written() {
+        let text = "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\nlessons: []\n---\n";
+        let (incident, problems) = parse(text, &Config::default());
+        assert!(incident.is_some());
+        let got: Vec<String> = problems
+            .iter()
+            .map(|d| format!("{} {}: {}", d.level, d.location, d.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "warning content/x.md:5:10: the incident names no lessons",
+                "warning content/x.md:1:1: the incident names no components",
+            ]
+        );
+        let typed =
+            "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\nlessons: x\ncomponents: [a]\n---\n";
+        let (_, problems) = parse(typed, &Config::default());
+        assert_eq!(
+            messages(&problems),
+            ["content/x.md:5:10: `lessons` must be a list, found a string"]
+        );
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]
@@ -1119,7 +1175,7 @@ extra:
 body
 "#;
         let (incident, problems) = parse(text, &Config::default());
-        assert!(problems.is_empty(), "{:?}", messages(&problems));
+        assert!(messages(&problems).is_empty(), "{:?}", messages(&problems));
         let i = incident.unwrap();
         assert_eq!(i.slug.value, "my-incident");
         assert_eq!(i.severity, "non-prod");
@@ -1191,7 +1247,7 @@ body
     fn unknown_theme_is_an_error_only_with_configured_themes() {
         let text = "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\nlessons:\n  - text: x\n    themes: [people]\n---\n";
         let (incident, problems) = parse(text, &Config::default());
-        assert!(problems.is_empty());
+        assert!(messages(&problems).is_empty());
         assert_eq!(incident.unwrap().lessons[0].themes[0].value, "people");
         let config = Config {
             themes_configured: true,

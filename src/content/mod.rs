@@ -34,6 +34,20 @@ pub struct Content {
     /// Paths (relative to the site root) of every Markdown file found, parsed or not,
     /// so that links to a broken file are not also reported as missing.
     pub markdown_files: BTreeSet<String>,
+    /// Bodies of files whose front-matter has errors, so that their links are
+    /// still checked in the same run.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// The body of a file whose front-matter could not be used.
+#[derive(Debug, Clone)]
+pub struct Unparsed {
+    /// Path relative to the site root.
+    pub path: String,
+    /// The Markdown body.
+    pub body: String,
+    /// The file line the body starts on.
+    pub body_line: usize,
 }
 
 /// Reads `debrief.toml` if there is one. A missing file gives the defaults.
@@ -96,6 +110,7 @@ pub fn load_content(root: &Path, config: &Config, diags: &mut Diagnostics) -> Re
             Parsed::Incident(incident) => content.incidents.push(*incident),
             Parsed::Page(page) => content.pages.push(page),
             Parsed::Failed => {}
+            Parsed::BodyOnly(unparsed) => content.unparsed.push(unparsed),
         }
     }
     Ok(content)
@@ -105,6 +120,8 @@ enum Parsed {
     Incident(Box<Incident>),
     Page(Page),
     Failed,
+    /// The front-matter has errors but the body is known.
+    BodyOnly(Unparsed),
 }
 
 fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>) -> Parsed {
@@ -112,7 +129,12 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
     let split = match front_matter::split(text) {
         Ok(Some(split)) => split,
         Ok(None) => {
-            let (message, help) = if file.is_page {
+            let (message, help) = if text.trim().is_empty() {
+                (
+                    "the file is empty: a postmortem needs front-matter with `title`, `date` and `severity`",
+                    "write `---`, then `title: ...`, `date: ...` and `severity: ...`, then `---`; or delete the file",
+                )
+            } else if file.is_page {
                 (
                     "a page needs front-matter with a `title`",
                     "start the file with `---`, then `title: ...`, then `---`",
@@ -155,11 +177,18 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
         body_line,
         front_matter_pos: Pos::new(1, 1),
     };
+    let body_only = || {
+        Parsed::BodyOnly(Unparsed {
+            path: file.path.clone(),
+            body: split.body.to_string(),
+            body_line,
+        })
+    };
     if file.is_page {
-        incident::parse_page(&source, &node, problems).map_or(Parsed::Failed, Parsed::Page)
+        incident::parse_page(&source, &node, problems).map_or_else(body_only, Parsed::Page)
     } else {
         incident::parse_incident(&source, &node, config, problems)
-            .map_or(Parsed::Failed, |i| Parsed::Incident(Box::new(i)))
+            .map_or_else(body_only, |i| Parsed::Incident(Box::new(i)))
     }
 }
 
@@ -177,19 +206,7 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| CONTENT_DIR.to_string(), |p| display_path(root, p));
-                let message = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back to a folder that contains it"
-                        .to_string()
-                } else {
-                    match e.io_error() {
-                        Some(io) => format!("cannot read: {io}"),
-                        None => format!("cannot read: {e}"),
-                    }
-                };
-                diags.push(Diagnostic::error(Location::file(path), message));
+                diags.push(walk_problem(root, content_dir, &e));
                 continue;
             }
         };
@@ -256,6 +273,39 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
         });
     }
     files
+}
+
+/// What a failed step of a folder walk means for the author: a symbolic link that
+/// loops (an error: the walk cannot go on there), one that points nowhere (skipped
+/// with a warning, like one that points outside the site), or a file that cannot
+/// be read.
+fn walk_problem(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().unwrap_or(dir);
+    let location = Location::file(display_path(root, path));
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::error(
+            location,
+            "symbolic link loop: this link points back to a folder that contains it",
+        )
+        .with_help("remove the link or point it at a folder outside its own tree");
+    }
+    if is_link {
+        return match fs::metadata(path) {
+            Err(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                Diagnostic::warning(location, "symbolic link points to nothing and is skipped")
+            }
+            _ => Diagnostic::error(
+                location,
+                "symbolic link loop: the link resolves to itself through other links",
+            )
+            .with_help("remove the link or point it at a real file"),
+        };
+    }
+    match e.io_error() {
+        Some(io) => Diagnostic::error(location, format!("cannot read: {io}")),
+        None => Diagnostic::error(location, format!("cannot read: {e}")),
+    }
 }
 
 fn is_markdown(path: &Path) -> bool {
@@ -330,13 +380,7 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf,
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| display_path(root, dir), |p| display_path(root, p));
-                diags.push(Diagnostic::error(
-                    Location::file(path),
-                    format!("cannot read: {e}"),
-                ));
+                diags.push(walk_problem(root, dir, &e));
                 continue;
             }
         };

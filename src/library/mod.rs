@@ -237,7 +237,18 @@ pub fn build_library(
             .or_default()
             .extend(r.headings.iter().map(|h| h.id.as_str()));
     }
-    for (_, body_problems, links) in rendered.iter().chain(&rendered_pages) {
+    // Files whose front-matter has errors are not published, but their links are
+    // checked all the same so that one run reports every problem.
+    let rendered_unparsed: Vec<(Rendered, Vec<Diagnostic>, Vec<FragmentLink>)> = content
+        .unparsed
+        .par_iter()
+        .map(|u| render_body(&u.path, &u.body, u.body_line, &options, &targets))
+        .collect();
+    for (_, body_problems, links) in rendered
+        .iter()
+        .chain(&rendered_pages)
+        .chain(&rendered_unparsed)
+    {
         problems.extend(body_problems.iter().cloned());
         for link in links {
             let Some(ids) = anchors.get(link.target.as_str()) else {

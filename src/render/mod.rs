@@ -9,9 +9,9 @@ pub mod context;
 pub mod export;
 pub mod plan;
 pub mod stats;
+pub mod template_errors;
 
-use std::collections::HashMap;
-use std::error::Error as _;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -25,6 +25,7 @@ use crate::library::urls::{file_for, rel};
 use crate::markdown::highlight;
 use context::Views;
 pub use plan::{OutputFile, Plan};
+use template_errors::Sources;
 
 /// A site's own theme files: templates that override built-in ones, and static files.
 #[derive(Debug, Clone, Default)]
@@ -38,30 +39,32 @@ pub struct SiteTheme {
 /// How many incidents the feed carries.
 const FEED_SIZE: usize = 50;
 
+/// The loaded templates, with their sources for locating problems.
+#[derive(Debug)]
+pub struct Templates {
+    /// The engine, with every template registered.
+    pub tera: Tera,
+    sources: Sources,
+}
+
 /// Loads the templates, built-in then the site's, reporting every template that
-/// does not parse. Returns `None` when any is broken.
-pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Tera> {
-    let mut sources: HashMap<String, (String, String)> = HashMap::new();
+/// does not parse, that extends or includes one that does not exist, or that
+/// includes itself in a loop. Returns `None` when any is broken.
+pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Templates> {
+    let mut sources = Sources::default();
     for (name, text) in embedded::TEMPLATES {
-        sources.insert(
-            (*name).to_string(),
-            ((*text).to_string(), format!("templates/{name} (built-in)")),
-        );
+        sources.insert(name, text, format!("templates/{name} (built-in)"));
     }
     for (name, text) in &theme.templates {
-        sources.insert(name.clone(), (text.clone(), format!("templates/{name}")));
+        sources.insert(name, text, format!("templates/{name}"));
     }
+    let names = sources.names();
     let mut ok = true;
-    let mut names: Vec<&String> = sources.keys().collect();
-    names.sort();
     for name in &names {
-        let (text, path) = &sources[*name];
+        let text = sources.text(name).unwrap_or_default();
         if let Err(e) = tera::Template::new(name, None, text) {
             ok = false;
-            diags.push(Diagnostic::error(
-                Location::file(path.clone()),
-                format!("template does not parse: {}", error_text(&e)),
-            ));
+            diags.push(template_errors::parse_error(&sources, name, &e));
         }
     }
     if !ok {
@@ -72,16 +75,20 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Tera
     tera.register_filter("json_attr", json_attr);
     let list: Vec<(&str, &str)> = names
         .iter()
-        .map(|n| (n.as_str(), sources[*n].0.as_str()))
+        .map(|n| (*n, sources.text(n).unwrap_or_default()))
         .collect();
     if let Err(e) = tera.add_raw_templates(list) {
-        diags.push(Diagnostic::error(
-            Location::file("templates"),
-            format!("templates do not fit together: {}", error_text(&e)),
-        ));
+        diags.push(template_errors::link_error(&sources, &e));
         return None;
     }
-    Some(tera)
+    let problems = template_errors::check_includes(&tera, &sources);
+    if !problems.is_empty() {
+        for p in problems {
+            diags.push(p);
+        }
+        return None;
+    }
+    Some(Templates { tera, sources })
 }
 
 /// Serialises a value as JSON for an attribute or a JSON script block. Tera's
@@ -92,18 +99,6 @@ fn json_attr(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(
         text.replace('<', "\\u003c").replace('>', "\\u003e"),
     ))
-}
-
-/// Every cause of a Tera error, joined, so the missing variable and line show.
-fn error_text(e: &tera::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text.replace('\n', " ")
 }
 
 /// What one output page is.
@@ -134,9 +129,10 @@ pub fn render_site(
     library: &Library,
     config: &Config,
     theme: &SiteTheme,
-    tera: &Tera,
+    templates: &Templates,
     diags: &mut Diagnostics,
 ) -> Plan {
+    let tera = &templates.tera;
     let views = Views::new(library, config);
     let summaries: Vec<Value> = (0..library.incidents.len())
         .into_par_iter()
@@ -176,7 +172,7 @@ pub fn render_site(
         .chain(std::iter::once(urls.permalink("")))
         .collect();
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<OutputFile, Box<(Diagnostic, String)>>> = jobs
         .par_iter()
         .map(|&job| {
             let location = job_rel(library, config, job);
@@ -309,30 +305,45 @@ pub fn render_site(
                     bytes: html.into_bytes(),
                 })
                 .map_err(|e| {
-                    let source = if theme.templates.iter().any(|(name, _)| name == template) {
-                        format!("templates/{template}")
-                    } else {
-                        format!("templates/{template} (built-in)")
-                    };
                     let page = match job {
-                        Job::Incident(n) => format!(" for {}", library.incidents[n].incident.path),
-                        Job::Page(p) => format!(" for {}", library.pages[p].page.path),
-                        _ => format!(" for /{location}"),
+                        Job::Incident(n) => library.incidents[n].incident.path.clone(),
+                        Job::Page(p) => library.pages[p].page.path.clone(),
+                        _ => format!("/{location}"),
                     };
-                    Diagnostic::error(
-                        Location::file(source),
-                        format!("cannot render{page}: {}", error_text(&e)),
-                    )
+                    let d =
+                        template_errors::render_error(tera, &templates.sources, template, &ctx, &e);
+                    Box::new((d, page))
                 })
         })
         .collect();
 
+    // One template mistake fails every page that uses it: report it once, with
+    // the first page and how many more.
     let mut plan = Plan::default();
+    let mut failures: BTreeMap<(String, String), (Diagnostic, String, usize)> = BTreeMap::new();
     for result in results {
         match result {
             Ok(file) => plan.files.push(file),
-            Err(d) => diags.push(d),
+            Err(failure) => {
+                let (d, page) = *failure;
+                let key = (d.location.to_string(), d.message.clone());
+                failures
+                    .entry(key)
+                    .and_modify(|(_, _, more)| *more += 1)
+                    .or_insert((d, page, 0));
+            }
         }
+    }
+    for (_, (mut d, page, more)) in failures {
+        d.message = match more {
+            0 => format!("{} (rendering {page})", d.message),
+            n => format!(
+                "{} (rendering {page} and {n} more page{})",
+                d.message,
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        diags.push(d);
     }
     plan.files.push(OutputFile {
         path: rel::EXPORT.to_string(),
