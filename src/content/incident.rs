@@ -572,18 +572,6 @@ pub fn parse_incident(
         }
     });
     let lessons = parse_lessons(&mut f, config);
-    warn_if_empty(
-        &mut f,
-        "lessons",
-        "the incident names no lessons",
-        "add `lessons:` with what was learned; they make up the lessons index",
-    );
-    warn_if_empty(
-        &mut f,
-        "components",
-        "the incident names no components",
-        "add `components: [...]` with the systems involved",
-    );
     let action_items = parse_action_items(&mut f);
     let timeline = match date {
         Some(date) => parse_timeline(&mut f, date, config),
@@ -603,6 +591,19 @@ pub fn parse_incident(
     if count_errors(f.problems) > errors_before {
         return None;
     }
+    // Only worth saying about front-matter that is otherwise right.
+    warn_if_empty(
+        &mut f,
+        "lessons",
+        "the incident names no lessons",
+        "add `lessons:` with what was learned; they make up the lessons index",
+    );
+    warn_if_empty(
+        &mut f,
+        "components",
+        "the incident names no components",
+        "add `components: [...]` with the systems involved",
+    );
     Some(Incident {
         path: path.to_string(),
         slug,

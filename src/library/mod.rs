@@ -532,7 +532,10 @@ fn render_body(
 ) -> (Rendered, Vec<Diagnostic>, Vec<FragmentLink>) {
     let dir = parent_dir(path);
     let fragment_links = std::cell::RefCell::new(Vec::new());
+    let calls = std::cell::Cell::new(0usize);
     let resolve = |dest: &str| -> LinkRewrite {
+        let call = calls.get();
+        calls.set(call + 1);
         let (file, fragment) = match dest.split_once('#') {
             Some((f, frag)) => (f, Some(frag)),
             None => (dest, None),
@@ -548,11 +551,9 @@ fn render_body(
         match targets.get(&target) {
             Some(Target::Url(url)) => {
                 if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                    fragment_links.borrow_mut().push((
-                        dest.to_string(),
-                        target.clone(),
-                        fragment.to_string(),
-                    ));
+                    fragment_links
+                        .borrow_mut()
+                        .push((call, target.clone(), fragment.to_string()));
                     LinkRewrite::Url(format!("{url}#{fragment}"))
                 } else {
                     LinkRewrite::Url(url.clone())
@@ -564,13 +565,10 @@ fn render_body(
                 ),
             },
             Some(Target::Unusable) => LinkRewrite::Keep,
-            None => {
-                let candidates: Vec<&str> = targets.keys().map(String::as_str).collect();
-                LinkRewrite::Broken {
-                    error: format!("link to `{dest}`: no such file {target}"),
-                    help: nearest(&target, candidates).map(|n| format!("did you mean {n}?")),
-                }
-            }
+            None => LinkRewrite::Broken {
+                error: format!("link to `{dest}`: no such file {target}"),
+                help: nearest_file(&target, targets).map(|n| format!("did you mean {n}?")),
+            },
         }
     };
     let rendered = markdown::render(body, options, &resolve);
@@ -592,13 +590,31 @@ fn render_body(
     let links = fragment_links
         .into_inner()
         .into_iter()
-        .map(|(dest, target, fragment)| FragmentLink {
-            location: at(body.find(&dest).unwrap_or(0)),
+        .map(|(call, target, fragment)| FragmentLink {
+            location: at(rendered.resolved.get(call).copied().unwrap_or(0)),
             target,
             fragment,
         })
         .collect();
     (rendered, problems, links)
+}
+
+/// The Markdown file whose name is closest to the missing one's (names compared, not
+/// whole paths, so that a shared `content/` prefix does not make any file "close").
+fn nearest_file(missing: &str, targets: &HashMap<String, Target>) -> Option<String> {
+    let name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_string();
+    let mut paths: Vec<&str> = targets.keys().map(String::as_str).collect();
+    paths.sort_unstable();
+    let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
+    let wanted = name(missing);
+    let found = nearest(&wanted, names.iter().map(String::as_str))?;
+    // Among files of that name, the one in the same folder if there is one.
+    let dir = parent_dir(missing);
+    paths
+        .iter()
+        .filter(|p| name(p) == found)
+        .min_by_key(|p| parent_dir(p) != dir)
+        .map(|p| p.to_string())
 }
 
 fn percent_decode(text: &str) -> String {

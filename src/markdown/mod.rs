@@ -79,6 +79,9 @@ pub struct Rendered {
     pub plain_text: String,
     /// Problems found, ordered by offset.
     pub problems: Vec<BodyProblem>,
+    /// The byte offset of every link passed to `resolve`, in call order, so that a
+    /// caller can locate problems it finds later (a `#fragment` with no heading).
+    pub resolved: Vec<usize>,
 }
 
 /// Renders a Markdown body. `resolve` is called with the raw destination of every link
@@ -106,6 +109,7 @@ pub fn render(body: &str, options: &Options, resolve: &dyn Fn(&str) -> LinkRewri
         headings: Vec::new(),
         ids: Ids::default(),
         problems: Vec::new(),
+        resolved: Vec::new(),
     };
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.by_ref());
@@ -120,6 +124,7 @@ pub fn render(body: &str, options: &Options, resolve: &dyn Fn(&str) -> LinkRewri
         },
         plain_text: events.plain.text,
         problems,
+        resolved: events.resolved,
     }
 }
 
@@ -167,6 +172,7 @@ struct Events<'a, 'r> {
     headings: Vec<Heading>,
     ids: Ids,
     problems: Vec<BodyProblem>,
+    resolved: Vec<usize>,
 }
 
 struct OpenHeading<'a> {
@@ -456,6 +462,7 @@ impl<'a> Events<'a, '_> {
                 return;
             }
             if scheme.is_none() && is_md_path(&dest_url) {
+                self.resolved.push(offset);
                 match (self.resolve)(&dest_url) {
                     LinkRewrite::Keep => {}
                     LinkRewrite::Url(url) => dest_url = CowStr::from(url),

@@ -335,51 +335,40 @@ pub fn render_error(
     Diagnostic::error(location, message).with_help_opt(help)
 }
 
-/// `did you mean`: the nearest key of the object the missing variable was looked up in.
+/// `did you mean`: walks the missing variable's path through the context and, at
+/// the first part that does not exist, suggests the nearest key there (or lists
+/// the keys when none is close).
 fn field_help(ctx: &tera::Context, variable: &str) -> Option<String> {
     let parts: Vec<&str> = variable.split('.').collect();
-    let (last, parents) = parts.split_last()?;
-    let keys: Vec<String>;
-    let prefix;
-    let top_keys = || -> Vec<String> {
-        match ctx.clone().into_json() {
-            Value::Object(map) => map.keys().cloned().collect(),
-            _ => Vec::new(),
+    let mut value = ctx.clone().into_json();
+    for (i, part) in parts.iter().enumerate() {
+        let next = match &value {
+            Value::Object(map) => map.get(*part),
+            Value::Array(items) => part.parse::<usize>().ok().and_then(|n| items.get(n)),
+            _ => return None,
+        };
+        if let Some(next) = next {
+            value = next.clone();
+            continue;
         }
-    };
-    if parents.is_empty() {
-        keys = top_keys();
-        prefix = String::new();
-    } else if ctx.get(parents[0]).is_none() {
-        // The first part is already unknown: suggest the nearest variable.
-        let top = top_keys();
-        let n = nearest(parents[0], top.iter().map(String::as_str))?;
-        let rest = &parts[1..];
-        return Some(format!("did you mean `{n}.{}`?", rest.join(".")));
-    } else {
-        let mut value = ctx.get(parents[0])?;
-        for part in &parents[1..] {
-            value = match value {
-                Value::Object(map) => map.get(*part)?,
-                Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        let Value::Object(map) = value else {
+        let Value::Object(map) = &value else {
             return None;
         };
-        keys = map.keys().cloned().collect();
-        prefix = format!("{}.", parents.join("."));
+        let prefix = parts[..i].join(".");
+        return match nearest(part, map.keys().map(String::as_str)) {
+            Some(n) => {
+                let mut fixed: Vec<&str> = parts.clone();
+                fixed[i] = n;
+                Some(format!("did you mean `{}`?", fixed.join(".")))
+            }
+            None if i > 0 => {
+                let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+                Some(format!("`{prefix}` has: {}", keys.join(", ")))
+            }
+            None => None,
+        };
     }
-    match nearest(last, keys.iter().map(String::as_str)) {
-        Some(n) => Some(format!("did you mean `{prefix}{n}`?")),
-        None if !prefix.is_empty() => Some(format!(
-            "`{}` has: {}",
-            prefix.trim_end_matches('.'),
-            keys.join(", ")
-        )),
-        None => None,
-    }
+    None
 }
 
 /// The first name in backticks or single quotes, and the rest of the text.
