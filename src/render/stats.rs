@@ -14,12 +14,12 @@ const TOP_COMPONENTS: usize = 10;
 
 /// Time-to-resolve ranges of the distribution chart: (label, up to this many minutes).
 const RESOLVE_RANGES: [(&str, i64); 6] = [
-    ("< 1 h", 60),
+    ("Under 1 h", 60),
     ("1–4 h", 240),
     ("4–12 h", 720),
     ("12–24 h", 1440),
-    ("1–3 d", 4320),
-    ("> 3 d", i64::MAX),
+    ("1–3 days", 4320),
+    ("Over 3 days", i64::MAX),
 ];
 
 /// Everything `stats.html` receives as `stats`.
@@ -231,7 +231,7 @@ pub fn stats_view(views: &Views<'_>, summaries: &[Value]) -> Value {
             "years": chart_view(&years_chart, charts::columns(&years_chart)),
             "components": chart_view(&components_chart, charts::bars(&components_chart)),
             "themes": chart_view(&themes_chart, charts::bars(&themes_chart)),
-            "resolve": chart_view(&resolve_chart, charts::columns(&resolve_chart)),
+            "resolve": chart_view(&resolve_chart, charts::bars(&resolve_chart)),
         },
     })
 }

@@ -6,5 +6,6 @@
 mod build;
 mod check;
 mod export;
+mod pages;
 mod sample;
 mod support;
