@@ -291,11 +291,22 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// A theme with its lesson count.
+    /// A theme with its lesson count, keywords, and the incidents its lessons
+    /// come from (`incidents`, and `by_severity` as for components).
     pub fn theme(&self, t: usize) -> Value {
+        let entry = &self.library.themes[t];
+        let mut incidents: Vec<usize> = entry.lessons.iter().map(|&(n, _)| n).collect();
+        incidents.sort_unstable();
+        incidents.dedup();
         let mut view = self.theme_ref(t);
         if let Value::Object(map) = &mut view {
-            map.insert("count".into(), self.library.themes[t].lessons.len().into());
+            map.insert("count".into(), entry.lessons.len().into());
+            map.insert("keywords".into(), entry.theme.keywords.clone().into());
+            map.insert("incidents".into(), incidents.len().into());
+            map.insert(
+                "by_severity".into(),
+                Value::Array(self.by_severity(&incidents)),
+            );
         }
         view
     }
@@ -313,6 +324,28 @@ impl<'a> Views<'a> {
                 })
             })
             .collect()
+    }
+
+    /// The lessons of one theme, each with `other_themes`: its themes but this one.
+    pub fn theme_lessons(&self, t: usize, summaries: &[Value]) -> Vec<Value> {
+        let key = &self.library.themes[t].theme.key;
+        let mut lessons = self.lessons(&self.library.themes[t].lessons, summaries);
+        for lesson in &mut lessons {
+            let others: Vec<Value> = lesson["themes"]
+                .as_array()
+                .map(|themes| {
+                    themes
+                        .iter()
+                        .filter(|theme| theme["key"].as_str() != Some(key))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Value::Object(map) = lesson {
+                map.insert("other_themes".into(), Value::Array(others));
+            }
+        }
+        lessons
     }
 
     /// Action items across incidents: open and in progress first, then by due date.

@@ -240,14 +240,20 @@ pub fn render_site(
                         })
                         .collect();
                     ctx.insert("themes", &themes);
+                    let with_lessons = library
+                        .incidents
+                        .iter()
+                        .filter(|e| !e.lessons.is_empty())
+                        .count();
+                    let lesson_count: usize =
+                        library.incidents.iter().map(|e| e.lessons.len()).sum();
+                    ctx.insert("lesson_count", &lesson_count);
+                    ctx.insert("incident_count", &with_lessons);
                     "lessons.html"
                 }
                 Job::Theme(t) => {
                     ctx.insert("theme", &views.theme(t));
-                    ctx.insert(
-                        "lessons",
-                        &views.lessons(&library.themes[t].lessons, &summaries),
-                    );
+                    ctx.insert("lessons", &views.theme_lessons(t, &summaries));
                     "theme.html"
                 }
                 Job::Tag(t) => {

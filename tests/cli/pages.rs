@@ -219,7 +219,7 @@ fn the_lessons_index_counts_lessons_per_theme() {
     let expected: BTreeMap<String, String> = [
         ("Monitoring", "3 lessons"),
         ("Testing", "1 lesson"),
-        ("People", "1 lesson"),
+        ("People", "2 lessons"),
         ("Other", "1 lesson"),
     ]
     .into_iter()
@@ -248,9 +248,30 @@ fn the_lessons_index_counts_lessons_per_theme() {
             "Database failover stalls payments",
         ]
     );
+    assert_eq!(
+        texts(&doc, ".page-header .lede"),
+        [
+            "6 lessons learned from 4 incidents, grouped into 4 themes. A lesson can belong to several themes."
+        ]
+    );
+    // A theme page: its lessons with incident and badge, the other themes of
+    // each lesson, and the keywords that place lessons in it.
     let theme = out.html("lessons/monitoring/index.html");
     assert_eq!(texts(&theme, ".lesson-text").len(), 3);
-    assert_eq!(texts(&theme, ".lesson .badge").len(), 3);
+    assert_eq!(
+        texts(&theme, ".lesson .badge"),
+        ["🔥 Critical", "⚠️ Major", "🔥 Critical"]
+    );
+    assert_eq!(texts(&theme, ".lesson-themes"), ["Also in: People"]);
+    assert_eq!(
+        texts(&theme, ".page-header .lede"),
+        ["3 lessons from 3 incidents."]
+    );
+    assert_eq!(
+        texts(&theme, ".page-header .breakdown li"),
+        ["🔥 Critical 2", "⚠️ Major 1"]
+    );
+    assert_eq!(texts(&theme, ".theme-keywords q"), ["alert", "alerts"]);
 }
 
 #[test]
@@ -450,12 +471,12 @@ fn the_stats_page_draws_each_chart_with_a_title_a_description_and_a_table() {
     let themes = &parsed[2];
     assert_eq!(
         svg_texts(themes, "label"),
-        ["Monitoring", "Testing", "People", "Other"]
+        ["Monitoring", "People", "Testing", "Other"]
     );
-    assert_eq!(bar_values(themes, "lessons"), [3, 1, 1, 1]);
+    assert_eq!(bar_values(themes, "lessons"), [3, 2, 1, 1]);
     assert_eq!(
         inner_texts(select(&doc, "#themes table")[0], "tbody tr"),
-        ["Monitoring 3", "Testing 1", "People 1", "Other 1"]
+        ["Monitoring 3", "People 2", "Testing 1", "Other 1"]
     );
 
     // Time to resolve: 30 and 150 min (SEV1), 45 min and 2 days (SEV2).
