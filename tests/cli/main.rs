@@ -5,6 +5,8 @@
 
 mod build;
 mod check;
+mod colour;
+mod escaping;
 mod export;
 mod pages;
 mod sample;
