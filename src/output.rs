@@ -69,9 +69,13 @@ pub fn check_output_dir(output: &Path, root: &Path) -> Result<()> {
         return Err(refuse("it contains the site folder"));
     }
     for source in [CONTENT_DIR, "templates", "static"] {
-        let dir = root.join(source);
+        // `normalise` resolves a source folder that is a symbolic link to elsewhere.
+        let dir = normalise(&root.join(source));
         if out.starts_with(&dir) {
             return Err(refuse(&format!("it is inside the site's {source}/ folder")));
+        }
+        if dir.starts_with(&out) {
+            return Err(refuse(&format!("it holds the site's {source}/ folder")));
         }
     }
     match fs::symlink_metadata(&out) {
@@ -236,6 +240,23 @@ mod tests {
         assert!(check_output_dir(site.path(), site.path()).is_err());
         assert!(check_output_dir(&site.path().join("content/out"), site.path()).is_err());
         assert!(check_output_dir(site.path().parent().unwrap(), site.path()).is_err());
+        // content/ linked to a folder elsewhere: neither that folder nor a folder
+        // holding it may be the output.
+        #[cfg(unix)]
+        {
+            let elsewhere = tempfile::tempdir().unwrap();
+            let real = elsewhere.path().join("data/content");
+            fs::create_dir_all(&real).unwrap();
+            let linked = tempfile::tempdir().unwrap();
+            std::os::unix::fs::symlink(&real, linked.path().join("content")).unwrap();
+            let err = check_output_dir(&elsewhere.path().join("data"), linked.path()).unwrap_err();
+            assert!(
+                err.to_string().contains("holds the site's content/"),
+                "{err}"
+            );
+            assert!(check_output_dir(&real.join("out"), linked.path()).is_err());
+            assert!(check_output_dir(&linked.path().join("public"), linked.path()).is_ok());
+        }
     }
 
     #[test]
