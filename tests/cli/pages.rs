@@ -553,3 +553,44 @@ fn the_sample_library_has_every_chart() {
     let doc = out.html("stats/index.html");
     assert_eq!(texts(&doc, ".chart-card table").len(), 5);
 }
+
+#[test]
+fn a_site_without_config_lists_all_components_together() {
+    let site = Site::new();
+    site.write(
+        "content/a.md",
+        &crate::support::incident(
+            "Disk full",
+            "2024-01-02",
+            "production",
+            "components: [Disk, Logs]\n",
+        ),
+    );
+    site.write(
+        "content/b.md",
+        &crate::support::incident("Log storm", "2023-05-06", "minor", "components: [Logs]\n"),
+    );
+    let out = site.build(&[]);
+    let doc = out.html("components/index.html");
+    assert_eq!(
+        texts(&doc, ".component-group > h2"),
+        ["All components 2 components"]
+    );
+    assert!(texts(&doc, ".category-index").is_empty());
+    assert_eq!(
+        texts(&doc, "[data-component=logs] .breakdown li"),
+        ["🤬 Production 1", "🤷 Minor 1"]
+    );
+    // The charts take the default severities' colours and draw nothing for
+    // what is missing: no lessons, no time to resolve.
+    let stats = out.read("stats/index.html");
+    let svgs = charts_in(&stats);
+    assert_eq!(svgs.len(), 2, "years and components only");
+    assert!(svgs[0].contains("data-series=\"production\" style=\"--sev: "));
+    let doc = out.html("stats/index.html");
+    assert_eq!(
+        texts(&doc, "#resolve .chart-desc"),
+        ["No incident records how long it took to resolve."]
+    );
+    assert_eq!(out.dead_links(), Vec::<String>::new());
+}
