@@ -102,6 +102,10 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
         return None;
     }
     let candidate = Path::new(path);
+    let first = path.split('/').next().unwrap_or_default();
+    if [MARKER, STAGING, PREVIOUS].contains(&first) {
+        return None;
+    }
     if candidate
         .components()
         .all(|c| matches!(c, Component::Normal(_)))
@@ -125,7 +129,16 @@ pub fn write_plan(plan: &Plan, output: &Path, root: &Path) -> Result<()> {
     remove_if_present(&output.join(PREVIOUS))?;
     if let Err(e) = write_files(plan, &staging) {
         let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        // Name the file as the user knows it, not inside the staging folder.
+        return Err(match e {
+            Error::Io { path, source } => Error::Io {
+                path: path
+                    .strip_prefix(&staging)
+                    .map_or(path.clone(), |rel| output.join(rel)),
+                source,
+            },
+            other => other,
+        });
     }
     swap(output, &staging)
 }
@@ -264,7 +277,14 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
         write_plan(&plan(&[("index.html", "old")]), &out, site.path()).unwrap();
-        for bad in ["../escape.html", "/etc/x", "a/../../b", "a\\b"] {
+        for bad in [
+            "../escape.html",
+            "/etc/x",
+            "a/../../b",
+            "a\\b",
+            ".debrief-next/x",
+            ".debrief-output",
+        ] {
             assert!(
                 write_plan(
                     &plan(&[("index.html", "new"), (bad, "x")]),

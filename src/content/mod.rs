@@ -358,11 +358,21 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
     }
     let statics = root.join("static");
     if statics.is_dir() {
-        for (path, _) in walk_files(root, &statics, diags) {
+        for (path, rel) in walk_files(root, &statics, diags) {
+            let name = display_path(&statics, &path);
+            // The build keeps its marker and its staging folders under these names.
+            if name.starts_with(".debrief-") {
+                diags.push(
+                    Diagnostic::error(
+                        Location::file(rel),
+                        "names starting with `.debrief-` are reserved for the build's own files",
+                    )
+                    .with_help("rename the file or folder"),
+                );
+                continue;
+            }
             let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
-            theme
-                .static_files
-                .push((display_path(&statics, &path), bytes));
+            theme.static_files.push((name, bytes));
         }
     }
     Ok(theme)

@@ -81,7 +81,8 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Temp
         diags.push(template_errors::link_error(&sources, &e));
         return None;
     }
-    let problems = template_errors::check_includes(&tera, &sources);
+    let mut problems = template_errors::check_includes(&tera, &sources);
+    problems.extend(template_errors::check_macro_recursion(&tera, &sources));
     if !problems.is_empty() {
         for p in problems {
             diags.push(p);

@@ -287,6 +287,118 @@ fn find_cycles<'a>(
     done.insert(node);
 }
 
+/// Macro calls that always happen when `nodes` render: outside any `if` branch or
+/// `for` body (their conditions and containers are always evaluated, though).
+fn unconditional_calls(nodes: &[Node], out: &mut Vec<(String, String)>) {
+    for node in nodes {
+        match node {
+            Node::VariableBlock(_, expr) => expr_calls(expr, out),
+            Node::Set(_, set) => expr_calls(&set.value, out),
+            Node::FilterSection(_, f, _) => {
+                f.filter.args.values().for_each(|e| expr_calls(e, out));
+                unconditional_calls(&f.body, out);
+            }
+            Node::Forloop(_, f, _) => expr_calls(&f.container, out),
+            Node::If(i, _) => {
+                if let Some((_, condition, _)) = i.conditions.first() {
+                    expr_calls(condition, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn expr_calls(expr: &tera::ast::Expr, out: &mut Vec<(String, String)>) {
+    use tera::ast::ExprVal;
+    match &expr.val {
+        ExprVal::MacroCall(call) => {
+            out.push((call.namespace.clone(), call.name.clone()));
+            call.args.values().for_each(|e| expr_calls(e, out));
+        }
+        ExprVal::FunctionCall(call) => call.args.values().for_each(|e| expr_calls(e, out)),
+        ExprVal::Math(math) => {
+            expr_calls(&math.lhs, out);
+            expr_calls(&math.rhs, out);
+        }
+        // The right side of `and` / `or` may not be evaluated.
+        ExprVal::Logic(logic) => expr_calls(&logic.lhs, out),
+        ExprVal::In(within) => {
+            expr_calls(&within.lhs, out);
+            expr_calls(&within.rhs, out);
+        }
+        ExprVal::Array(items) => items.iter().for_each(|e| expr_calls(e, out)),
+        _ => {}
+    }
+    for filter in &expr.filters {
+        filter.args.values().for_each(|e| expr_calls(e, out));
+    }
+}
+
+/// Macros that call themselves, directly or through other macros, with no `if` on
+/// the way: rendering them would recurse until the stack runs out.
+pub fn check_macro_recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for name in tera.get_template_names() {
+        let Ok(template) = tera.get_template(name) else {
+            continue;
+        };
+        for (macro_name, definition) in &template.macros {
+            let mut calls = Vec::new();
+            unconditional_calls(&definition.body, &mut calls);
+            let targets = calls
+                .into_iter()
+                .filter_map(|(namespace, called)| {
+                    let file = if namespace == "self" {
+                        name.to_string()
+                    } else {
+                        template
+                            .imported_macro_files
+                            .iter()
+                            .find(|(_, ns)| *ns == namespace)
+                            .map(|(file, _)| file.clone())?
+                    };
+                    Some(format!("{file}::{called}"))
+                })
+                .collect();
+            edges.insert(format!("{name}::{macro_name}"), targets);
+        }
+    }
+    let graph: BTreeMap<&str, Vec<String>> =
+        edges.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let mut problems = Vec::new();
+    let mut done = BTreeSet::new();
+    let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
+    for &start in graph.keys() {
+        let mut path = Vec::new();
+        find_cycles(start, &graph, &mut path, &mut done, &mut |cycle: Vec<
+            &str,
+        >| {
+            let mut key: Vec<String> = cycle.iter().map(|s| s.to_string()).collect();
+            key.sort();
+            if !reported.insert(key) {
+                return;
+            }
+            let (file, name) = cycle[0].split_once("::").unwrap_or((cycle[0], ""));
+            let location = sources.location(file, Some(name));
+            let message = if cycle.len() == 1 {
+                format!("macro `{name}` calls itself with no condition, so it would never stop")
+            } else {
+                format!(
+                    "macros call each other with no condition, so they would never stop: {} -> {}",
+                    cycle.join(" -> "),
+                    cycle[0]
+                )
+            };
+            problems.push(
+                Diagnostic::error(location, message)
+                    .with_help("put the recursive call inside an `if` that ends it"),
+            );
+        });
+    }
+    problems
+}
+
 /// A render failure: the innermost cause, located in the template or its parents,
 /// with the nearest field of the context when a variable is missing.
 pub fn render_error(
