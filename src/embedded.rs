@@ -36,4 +36,5 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub const STATIC: &[(&str, &[u8])] = &[
     ("debrief.css", include_bytes!("../static/debrief.css")),
     ("debrief.js", include_bytes!("../static/debrief.js")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];

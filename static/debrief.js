@@ -1,5 +1,6 @@
 // Debrief built-in theme: progressive enhancement only. Every page works
-// without this file; it adds a light/dark toggle to the site header.
+// without this file; it adds the light/dark toggle, the `/` shortcut to the
+// search box, the index filters and the search results.
 (() => {
   "use strict";
 
@@ -26,7 +27,6 @@
       // Not remembered; nothing else to do.
     }
   };
-
   const effective = () => {
     const set = root.getAttribute("data-theme");
     if (set === "dark" || set === "light") return set;
@@ -36,49 +36,376 @@
   const saved = stored();
   if (saved) root.setAttribute("data-theme", saved);
 
-  const init = () => {
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (name === "class") node.className = value;
+      else node.setAttribute(name, value);
+    }
+    node.append(...children.filter((c) => c !== null && c !== undefined));
+    return node;
+  };
+
+  // Text compared case-insensitively, with full-width forms folded (NFKC).
+  const norm = (text) => String(text || "").normalize("NFKC").toLowerCase();
+  const terms = (query) => norm(query).split(/\s+/).filter(Boolean);
+  const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+  // Appends `text` to `node`, wrapping every match of `re` in <mark>.
+  const highlight = (node, text, re) => {
+    if (!re) {
+      node.append(text);
+      return node;
+    }
+    let last = 0;
+    for (const m of text.matchAll(re)) {
+      if (!m[0]) continue;
+      node.append(text.slice(last, m.index), el("mark", null, m[0]));
+      last = m.index + m[0].length;
+    }
+    node.append(text.slice(last));
+    return node;
+  };
+  const matcher = (words) => words.length
+    ? new RegExp(words.map(escapeRe).sort((a, b) => b.length - a.length).join("|"), "giu")
+    : null;
+
+  // ---------- Theme toggle ----------
+
+  const initToggle = () => {
     if (document.querySelector(".theme-toggle")) return;
-    const host = document.querySelector(".site-header .header-inner") ||
-      document.querySelector(".site-header") ||
-      document.querySelector("body > header");
+    const host = document.querySelector(".site-header .header-inner");
     if (!host) return;
-
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "theme-toggle";
-    const icon = document.createElement("span");
-    icon.className = "theme-toggle-icon";
-    icon.setAttribute("aria-hidden", "true");
-    const label = document.createElement("span");
-    label.textContent = "Dark mode";
-    button.append(icon, label);
-
+    const icon = el("span", { class: "theme-toggle-icon", "aria-hidden": "true" });
+    const button = el("button", { type: "button", class: "theme-toggle" },
+      icon, el("span", { class: "theme-toggle-label" }, "Dark mode"));
     const sync = () => {
       const dark = effective() === "dark";
       button.setAttribute("aria-pressed", dark ? "true" : "false");
       icon.textContent = dark ? "\u263E" : "\u2600";
     };
-
     button.addEventListener("click", () => {
       const next = effective() === "dark" ? "light" : "dark";
       root.setAttribute("data-theme", next);
       remember(next);
       sync();
     });
-
-    if (media) {
-      const follow = () => {
+    if (media && typeof media.addEventListener === "function") {
+      media.addEventListener("change", () => {
         if (!stored()) sync();
-      };
-      if (typeof media.addEventListener === "function") {
-        media.addEventListener("change", follow);
-      } else if (typeof media.addListener === "function") {
-        media.addListener(follow);
-      }
+      });
     }
-
     host.appendChild(button);
     sync();
+  };
+
+  // ---------- `/` focuses the search box ----------
+
+  const initShortcut = () => {
+    document.addEventListener("keydown", (event) => {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      const box = document.getElementById("search-q") || document.getElementById("site-search-q");
+      if (!box) return;
+      event.preventDefault();
+      box.focus();
+      box.select();
+    });
+  };
+
+  // ---------- Index filters ----------
+
+  const FACETS = ["severity", "component", "year", "tag"];
+
+  const initFilters = () => {
+    const bar = document.querySelector(".filter-bar");
+    const list = document.querySelector(".incident-list[data-filterable]");
+    if (!bar || !list) return;
+    const items = Array.from(list.children).map((li) => ({
+      li,
+      text: norm(li.textContent),
+      values: {
+        severity: [li.dataset.severity],
+        component: (li.dataset.components || "").split(" ").filter(Boolean),
+        year: [li.dataset.year],
+        tag: (li.dataset.tags || "").split(" ").filter(Boolean),
+      },
+    }));
+    const input = bar.querySelector("input");
+    const status = bar.querySelector(".filter-status");
+    const clear = bar.querySelector(".filter-clear");
+    const none = document.querySelector(".filter-none");
+    const state = { q: "" };
+    const params = new URLSearchParams(window.location.search);
+    for (const f of FACETS) state[f] = params.get(f) || "";
+    state.q = params.get("q") || "";
+    input.value = state.q;
+
+    // Each facet entry becomes a toggle button; its links stay reachable
+    // from the incident cards and the component and tag pages.
+    const buttons = [];
+    for (const li of document.querySelectorAll(".facets [data-facet]")) {
+      const button = el("button", { type: "button", class: "facet-btn", "aria-pressed": "false" });
+      for (const child of Array.from(li.childNodes)) {
+        if (child.nodeType === 1 && child.tagName === "A") {
+          const span = el("span", { class: child.className || "facet-label" });
+          if (child.getAttribute("style")) span.setAttribute("style", child.getAttribute("style"));
+          span.append(...child.childNodes);
+          button.append(span);
+          child.remove();
+        } else {
+          button.append(child);
+        }
+      }
+      li.append(button);
+      const facet = li.dataset.facet;
+      const value = li.dataset.value;
+      button.addEventListener("click", () => {
+        state[facet] = state[facet] === value ? "" : value;
+        update(true);
+      });
+      buttons.push({ li, button, facet, value, count: button.querySelector(".count") });
+    }
+
+    const matches = (item, skip) => {
+      for (const f of FACETS) {
+        if (f !== skip && state[f] && !item.values[f].includes(state[f])) return false;
+      }
+      return state.q === "" || terms(state.q).every((t) => item.text.includes(t));
+    };
+
+    const update = (push) => {
+      let shown = 0;
+      for (const item of items) {
+        const ok = matches(item, null);
+        item.li.hidden = !ok;
+        if (ok) shown += 1;
+      }
+      for (const b of buttons) {
+        let n = 0;
+        for (const item of items) {
+          if (item.values[b.facet].includes(b.value) && matches(item, b.facet)) n += 1;
+        }
+        if (b.count) b.count.firstChild.textContent = String(n);
+        const active = state[b.facet] === b.value;
+        b.button.setAttribute("aria-pressed", active ? "true" : "false");
+        b.li.classList.toggle("is-empty", n === 0 && !active);
+      }
+      const filtered = FACETS.some((f) => state[f]) || state.q;
+      status.textContent = filtered
+        ? `Showing ${shown} of ${items.length} incidents`
+        : `${items.length} incidents`;
+      clear.hidden = !filtered;
+      if (none) none.hidden = shown > 0;
+      if (push) {
+        const next = new URLSearchParams(window.location.search);
+        for (const f of FACETS) {
+          if (state[f]) next.set(f, state[f]);
+          else next.delete(f);
+        }
+        if (state.q) next.set("q", state.q);
+        else next.delete("q");
+        const query = next.toString();
+        window.history.replaceState(null, "",
+          window.location.pathname + (query ? `?${query}` : "") + window.location.hash);
+      }
+    };
+
+    input.addEventListener("input", () => {
+      state.q = input.value.trim();
+      update(true);
+    });
+    bar.addEventListener("submit", (event) => event.preventDefault());
+    clear.addEventListener("click", () => {
+      for (const f of FACETS) state[f] = "";
+      state.q = "";
+      input.value = "";
+      update(true);
+      input.focus();
+    });
+    bar.hidden = false;
+    document.querySelector(".facets").classList.add("is-interactive");
+    update(false);
+  };
+
+  // ---------- Search ----------
+
+  const fetchJson = (url) => fetch(url, { credentials: "same-origin" }).then((r) => {
+    if (!r.ok) throw new Error(`${url}: ${r.status}`);
+    return r.json();
+  });
+
+  // A window of `text` around the first match of `re`, with ellipses.
+  const snippet = (text, re, width) => {
+    re.lastIndex = 0;
+    const m = re.exec(text);
+    re.lastIndex = 0;
+    if (!m) return null;
+    const start = Math.max(0, m.index - Math.floor(width / 3));
+    const end = Math.min(text.length, start + width);
+    return (start > 0 ? "\u2026" : "") + text.slice(start, end) + (end < text.length ? "\u2026" : "");
+  };
+
+  const initSearch = () => {
+    const host = document.getElementById("search-results");
+    const input = document.getElementById("search-q");
+    if (!host || !input) return;
+    const form = input.form;
+    const status = document.getElementById("search-status");
+    const headUrl = host.dataset.index;
+    let head = null;
+    let docs = [];
+    let loadedShards = 0;
+    let shardsStarted = false;
+    let failed = false;
+
+    const loadShards = async () => {
+      if (shardsStarted) return;
+      shardsStarted = true;
+      const base = new URL(headUrl, window.location.href);
+      for (let n = 0; n < head.shards.length; n += 1) {
+        try {
+          const shard = await fetchJson(new URL(head.shards[n], base).href);
+          const offset = n * head.shard_size;
+          shard.forEach((entry, i) => {
+            const doc = docs[offset + i];
+            if (!doc) return;
+            doc.summary = entry[0];
+            doc.lessons = entry[1];
+            doc.body = entry[2];
+            doc.nSummary = norm(entry[0]);
+            doc.nLessons = entry[1].map(norm);
+            doc.nBody = norm(entry[2]);
+          });
+        } catch (e) {
+          failed = true;
+        }
+        loadedShards = n + 1;
+        run();
+      }
+    };
+
+    // Title before components and lessons before summary and body.
+    const score = (doc, words) => {
+      let total = 0;
+      for (const w of words) {
+        let s = 0;
+        const at = doc.nTitle.indexOf(w);
+        if (at >= 0) s += at === 0 || /[\s\p{P}]/u.test(doc.nTitle[at - 1]) ? 120 : 100;
+        if (doc.nComponents.some((c) => c.includes(w))) s += 40;
+        if (doc.nLessons && doc.nLessons.some((l) => l.includes(w))) s += 30;
+        if (doc.nSummary && doc.nSummary.includes(w)) s += 12;
+        if (doc.nBody && doc.nBody.includes(w)) s += 5;
+        if (s === 0) return 0;
+        total += s;
+      }
+      return total;
+    };
+
+    const badge = (sev) => {
+      const [key, label, emoji, color] = sev;
+      return el("span", { class: `badge sev-${key.toLowerCase()}`, style: `--sev: ${color}` },
+        el("span", { class: "badge-emoji", "aria-hidden": "true" }, emoji), ` ${label}`);
+    };
+
+    const result = (doc, re) => {
+      const title = highlight(el("a", { href: head.prefix + doc.slug + "/" }), doc.title, re);
+      const meta = el("p", { class: "card-meta" },
+        el("time", { datetime: doc.date }, doc.date), " ", badge(head.severities[doc.severity] || ["", "", "", ""]));
+      if (doc.components.length) {
+        meta.append(highlight(el("span", { class: "result-components" }), doc.components.join(", "), re));
+      }
+      const item = el("li", { class: "result" },
+        el("article", { class: "card", style: `--sev: ${(head.severities[doc.severity] || [])[3] || "transparent"}` },
+          el("h2", { class: "card-title" }, title), meta));
+      const fields = [
+        ["Lesson", (doc.lessons || []).find((l) => re && (re.lastIndex = 0, re.test(l)))],
+        ["Summary", doc.summary],
+        ["Postmortem", doc.body],
+      ];
+      for (const [label, text] of fields) {
+        if (!text || !re) continue;
+        const part = snippet(text, re, 220);
+        if (part) {
+          item.firstChild.append(highlight(el("p", { class: "result-snippet" },
+            el("span", { class: "result-field" }, `${label}: `)), part, re));
+          break;
+        }
+      }
+      if (!item.querySelector(".result-snippet") && doc.summary) {
+        item.firstChild.append(el("p", { class: "result-snippet" }, doc.summary.slice(0, 220)));
+      }
+      return item;
+    };
+
+    const LIMIT = 50;
+    const run = () => {
+      if (!head) return;
+      const query = input.value.trim();
+      const words = terms(query);
+      host.replaceChildren();
+      if (!words.length) {
+        status.textContent = `Type to search ${docs.length} incidents.`;
+        return;
+      }
+      if (!shardsStarted) loadShards();
+      const found = [];
+      for (const doc of docs) {
+        const s = score(doc, words);
+        if (s > 0) found.push([s, doc]);
+      }
+      found.sort((a, b) => b[0] - a[0] || (a[1].date < b[1].date ? 1 : a[1].date > b[1].date ? -1 : 0));
+      const re = matcher(words);
+      const list = el("ol", { class: "incident-list search-list" });
+      for (const [, doc] of found.slice(0, LIMIT)) list.append(result(doc, re));
+      if (found.length) host.append(list);
+      const pending = loadedShards < head.shards.length
+        ? " Searching the full text\u2026" : "";
+      const shown = found.length > LIMIT ? ` (showing the first ${LIMIT})` : "";
+      status.textContent = (found.length
+        ? `${found.length} incident${found.length === 1 ? "" : "s"} match \u201c${query}\u201d${shown}.`
+        : `No incident matches \u201c${query}\u201d.`) + pending +
+        (failed ? " Part of the index could not be loaded." : "");
+    };
+
+    let timer = 0;
+    const schedule = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        const q = input.value.trim();
+        const url = window.location.pathname + (q ? `?q=${encodeURIComponent(q)}` : "");
+        window.history.replaceState(null, "", url);
+        run();
+      }, 80);
+    };
+    input.addEventListener("input", schedule);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      run();
+    });
+
+    input.value = new URLSearchParams(window.location.search).get("q") || "";
+    status.textContent = "Loading the search index\u2026";
+    fetchJson(headUrl).then((data) => {
+      head = data;
+      docs = data.docs.map(([title, slug, date, severity, components]) => ({
+        title, slug, date, severity, components,
+        nTitle: norm(title),
+        nComponents: components.map(norm),
+      }));
+      run();
+    }).catch(() => {
+      status.textContent = "The search index could not be loaded.";
+    });
+    if (!input.value) input.focus();
+  };
+
+  const init = () => {
+    initToggle();
+    initShortcut();
+    initFilters();
+    initSearch();
   };
 
   if (document.readyState === "loading") {

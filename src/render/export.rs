@@ -1,7 +1,6 @@
-//! Machine-readable output: `/incidents.json` exactly as SPEC §6 describes it,
-//! and the search index the search page loads.
+//! Machine-readable output: `/incidents.json` exactly as SPEC §6 describes it.
 //!
-//! Both are serialised from structs, so keys keep the documented order and
+//! It is serialised from structs, so keys keep the documented order and
 //! every field is present (`null` or `[]` when empty).
 
 use serde::Serialize;
@@ -202,49 +201,4 @@ pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec
     let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
     bytes.push(b'\n');
     bytes
-}
-
-/// How much of a body the search index keeps, in characters.
-const BODY_CHARS: usize = 4000;
-
-#[derive(Serialize)]
-struct SearchDoc<'a> {
-    /// Title.
-    t: &'a str,
-    /// URL.
-    u: String,
-    /// Date.
-    d: String,
-    /// Severity key.
-    s: &'a str,
-    /// Components.
-    c: Vec<&'a str>,
-    /// Lessons.
-    l: Vec<&'a str>,
-    /// Summary.
-    m: &'a str,
-    /// Body text, trimmed.
-    b: String,
-}
-
-/// The bytes of the search index: one compact record per incident.
-pub fn search_index(library: &Library, views: &Views<'_>) -> Vec<u8> {
-    let docs: Vec<SearchDoc<'_>> = library
-        .incidents
-        .iter()
-        .map(|e| SearchDoc {
-            t: &e.incident.title,
-            u: library.urls.path(&e.rel),
-            d: e.incident.date.to_string(),
-            s: views.config.severities[e.severity].key.as_str(),
-            c: e.components
-                .iter()
-                .map(|&c| library.components[c].name.as_str())
-                .collect(),
-            l: e.lessons.iter().map(|l| l.text.as_str()).collect(),
-            m: &e.summary,
-            b: e.body.plain_text.chars().take(BODY_CHARS).collect(),
-        })
-        .collect();
-    serde_json::to_vec(&docs).unwrap_or_default()
 }

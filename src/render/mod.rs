@@ -8,6 +8,7 @@ pub mod charts;
 pub mod context;
 pub mod export;
 pub mod plan;
+pub mod search;
 pub mod stats;
 pub mod template_errors;
 
@@ -356,10 +357,7 @@ pub fn render_site(
         path: rel::EXPORT.to_string(),
         bytes: export::export_json(library, config, &views),
     });
-    plan.files.push(OutputFile {
-        path: rel::SEARCH_INDEX.to_string(),
-        bytes: export::search_index(library, &views),
-    });
+    plan.files.extend(search::search_files(library, config));
     let (light, dark) = &config.markdown.highlight_themes;
     match highlight::theme_css(light, dark) {
         Some(css) => plan.files.push(OutputFile {

@@ -1,0 +1,151 @@
+//! The search index that `/search/` loads: a small head file with what every
+//! result shows and what ranks first (titles, components), and shards with the
+//! text that ranks after it (lessons, summary, the start of the body).
+//!
+//! The browser fetches the head before showing the first results and the
+//! shards afterwards, so a large library never has to arrive whole before a
+//! reader sees a result. Nothing here reads or writes files.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::library::Library;
+use crate::library::urls::rel;
+
+use super::plan::OutputFile;
+
+/// The head of the index, under the output root.
+pub const HEAD: &str = "search/index.json";
+
+/// How much of a body a shard keeps, in characters: the start of a postmortem
+/// (summary, impact, timeline) is where its distinctive words are.
+pub const BODY_CHARS: usize = 1500;
+
+/// How many incidents one shard holds.
+pub const SHARD_SIZE: usize = 250;
+
+/// The format version, bumped when the layout changes.
+const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Head<'a> {
+    version: u32,
+    /// The path incident URLs start with: a result's URL is this plus its slug plus `/`.
+    prefix: String,
+    /// `[key, label, emoji, color]` per severity, most severe first.
+    severities: Vec<[&'a str; 4]>,
+    /// Shard file names, relative to the head.
+    shards: Vec<String>,
+    /// How many incidents each shard holds: shard `n` starts at doc `n * shard_size`.
+    shard_size: usize,
+    /// Incidents in shard order (newest first): `[title, slug, date, severity index, components]`.
+    docs: Vec<(&'a str, &'a str, String, usize, Vec<&'a str>)>,
+}
+
+/// One incident's text in a shard: `[summary, lessons, body]`.
+type ShardDoc<'a> = (&'a str, Vec<&'a str>, String);
+
+/// The file name of a shard, relative to the head.
+fn shard_name(n: usize) -> String {
+    format!("shard-{n}.json")
+}
+
+/// Every file of the search index: the head, then the shards.
+pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
+    let incidents = &library.incidents;
+    let shard_count = incidents.len().div_ceil(SHARD_SIZE);
+    let head = Head {
+        version: VERSION,
+        prefix: library.urls.path(rel::INCIDENTS),
+        severities: config
+            .severities
+            .iter()
+            .map(|s| {
+                [
+                    s.key.as_str(),
+                    s.label.as_str(),
+                    s.emoji.as_str(),
+                    s.color.as_str(),
+                ]
+            })
+            .collect(),
+        shards: (0..shard_count).map(shard_name).collect(),
+        shard_size: SHARD_SIZE,
+        docs: incidents
+            .iter()
+            .map(|e| {
+                (
+                    e.incident.title.as_str(),
+                    e.incident.slug.value.as_str(),
+                    e.incident.date.to_string(),
+                    e.severity,
+                    e.components
+                        .iter()
+                        .map(|&c| library.components[c].name.as_str())
+                        .collect(),
+                )
+            })
+            .collect(),
+    };
+    let mut files = vec![OutputFile {
+        path: HEAD.to_string(),
+        bytes: serde_json::to_vec(&head).unwrap_or_default(),
+    }];
+    for (n, chunk) in incidents.chunks(SHARD_SIZE).enumerate() {
+        let docs: Vec<ShardDoc<'_>> = chunk
+            .iter()
+            .map(|e| {
+                (
+                    e.summary.as_str(),
+                    e.lessons.iter().map(|l| l.text.as_str()).collect(),
+                    trimmed_body(&e.body.plain_text),
+                )
+            })
+            .collect();
+        files.push(OutputFile {
+            path: format!("search/{}", shard_name(n)),
+            bytes: serde_json::to_vec(&docs).unwrap_or_default(),
+        });
+    }
+    files
+}
+
+/// The first `BODY_CHARS` characters of a body, cut at a word boundary when
+/// the text has spaces near the cut (CJK text often has none).
+fn trimmed_body(text: &str) -> String {
+    match text.char_indices().nth(BODY_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => {
+            let cut = &text[..end];
+            match cut.rfind(' ') {
+                Some(space) if space + 40 >= end => cut[..space].to_string(),
+                _ => cut.to_string(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_bodies_are_kept_whole() {
+        assert_eq!(trimmed_body("a short body"), "a short body");
+    }
+
+    #[test]
+    fn long_bodies_are_cut_at_a_word() {
+        let text = "word ".repeat(1000);
+        let cut = trimmed_body(&text);
+        assert!(cut.chars().count() <= BODY_CHARS);
+        assert!(cut.ends_with("word"));
+    }
+
+    #[test]
+    fn text_without_spaces_is_cut_at_the_limit() {
+        let text = "故障".repeat(2000);
+        let cut = trimmed_body(&text);
+        assert_eq!(cut.chars().count(), BODY_CHARS);
+    }
+}

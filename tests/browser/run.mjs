@@ -1,0 +1,502 @@
+// Browser tests of the built-in theme, run against built sites that a static
+// server already serves under a sub-path.
+//
+//   node run.mjs --site NAME=URL [--site NAME=URL ...] --screenshots DIR
+//
+// The site named `fixture` must be tests/browser/fixture built with the
+// built-in theme: its content is known here, so filters and search are checked
+// against exact results. Every site gets the generic checks: no dead link, no
+// request to another host, no console error, navigation, the dark toggle,
+// axe-core in light and dark, html-validate, and screenshots.
+//
+// Prints one line per check and ends with `N passed, N failed`; exits 1 when
+// any check failed.
+
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { HtmlValidate } from "html-validate";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const CHROMIUM = process.env.DEBRIEF_CHROMIUM || "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+// ---------- Arguments ----------
+
+const sites = [];
+let screenshots = "target/screenshots";
+{
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i += 1) {
+    if (args[i] === "--site") {
+      const [name, url] = args[++i].split(/=(.*)/s);
+      sites.push({ name, base: new URL(url) });
+    } else if (args[i] === "--screenshots") {
+      screenshots = args[++i];
+    } else {
+      console.error(`unknown argument: ${args[i]}`);
+      process.exit(2);
+    }
+  }
+  if (!sites.length) {
+    console.error("usage: node run.mjs --site NAME=URL [...] --screenshots DIR");
+    process.exit(2);
+  }
+}
+mkdirSync(screenshots, { recursive: true });
+
+// ---------- Reporting ----------
+
+let passed = 0;
+let failed = 0;
+const check = async (name, body) => {
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok - ${name}`);
+  } catch (error) {
+    failed += 1;
+    const text = (error && error.stack) || String(error);
+    console.log(`not ok - ${name}\n${text.replace(/^/gm, "    ")}`);
+  }
+};
+const assert = (condition, message) => {
+  if (!condition) throw new Error(message);
+};
+const equal = (actual, expected, message) => {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${message}\n  expected: ${e}\n  actual:   ${a}`);
+};
+
+// ---------- Crawling (without a browser) ----------
+
+const NAMED = { amp: "&", quot: "\"", apos: "'", lt: "<", gt: ">" };
+const decode = (s) => s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (all, name) => {
+  if (name[0] !== "#") return NAMED[name.toLowerCase()] ?? all;
+  const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+  return String.fromCodePoint(code);
+});
+
+// Every page and file reachable from the home page inside the base path, with
+// the links that lead nowhere.
+const crawl = async (base) => {
+  const pages = new Map(); // url without hash -> { status, type, html, ids }
+  const dead = [];
+  const queue = [new URL(base.href), new URL("404.html", base)];
+  const links = [];
+  const seen = new Set(queue.map((u) => u.href));
+  while (queue.length) {
+    const url = queue.shift();
+    const response = await fetch(url, { redirect: "manual" });
+    const type = response.headers.get("content-type") || "";
+    const entry = { status: response.status, type, html: null, ids: new Set() };
+    pages.set(url.href, entry);
+    if (!type.startsWith("text/html")) {
+      await response.arrayBuffer();
+      continue;
+    }
+    entry.html = await response.text();
+    for (const m of entry.html.matchAll(/\sid="([^"]+)"/g)) entry.ids.add(decode(m[1]));
+    for (const m of entry.html.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
+      const raw = decode(m[1]);
+      if (/^(data|mailto|javascript):/.test(raw)) continue;
+      const target = new URL(raw, url);
+      if (target.origin !== base.origin) continue;
+      links.push({ from: url.href, raw, target });
+      if (!target.pathname.startsWith(base.pathname)) continue;
+      const key = new URL(target.href);
+      key.hash = "";
+      key.search = "";
+      if (!seen.has(key.href)) {
+        seen.add(key.href);
+        queue.push(key);
+      }
+    }
+  }
+  for (const { from, raw, target } of links) {
+    if (!target.pathname.startsWith(base.pathname)) {
+      dead.push(`${from}: ${raw} leaves the base path ${base.pathname}`);
+      continue;
+    }
+    const key = new URL(target.href);
+    key.hash = "";
+    key.search = "";
+    const page = pages.get(key.href);
+    if (!page || page.status !== 200) {
+      dead.push(`${from}: ${raw} (status ${page ? page.status : "not fetched"})`);
+    } else if (target.hash && page.html && !page.ids.has(decodeURIComponent(target.hash.slice(1)))) {
+      dead.push(`${from}: ${raw} (no element with that id)`);
+    }
+  }
+  return { pages, dead };
+};
+
+// One URL per page type, from the crawled URLs.
+const pageTypes = (base, pages, preferredIncident) => {
+  const rel = [...pages.keys()]
+    .filter((u) => pages.get(u).html)
+    .map((u) => u.slice(base.href.length));
+  const first = (re) => rel.find((r) => re.test(r));
+  const types = {
+    index: "",
+    incidents: "incidents/",
+    incident: (preferredIncident && rel.includes(preferredIncident) ? preferredIncident : null) ||
+      first(/^incidents\/[^/]+\/$/),
+    components: "components/",
+    component: first(/^components\/[^/]+\/$/),
+    lessons: "lessons/",
+    theme: first(/^lessons\/[^/]+\/$/),
+    severity: first(/^severity\/[^/]+\/$/),
+    tag: first(/^tags\/[^/]+\/$/),
+    organization: first(/^organizations\/[^/]+\/$/),
+    actions: "actions/",
+    stats: "stats/",
+    search: "search/",
+    about: first(/^about\/$/),
+    "404": "404.html",
+  };
+  for (const [name, value] of Object.entries(types)) {
+    assert(value !== undefined && value !== null, `no page of type ${name} found on ${base.href}`);
+  }
+  return types;
+};
+
+// ---------- Browser helpers ----------
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const problems = []; // console errors and requests to other hosts, from every page
+
+const open = async (site, options = {}) => {
+  const context = await browser.newContext({
+    viewport: { width: options.width || 1280, height: options.height || 900 },
+    colorScheme: options.scheme || "light",
+    javaScriptEnabled: options.javaScript !== false,
+    reducedMotion: "reduce",
+  });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${site.name} ${page.url()}: console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`${site.name} ${page.url()}: ${error.message}`));
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(site.base.origin) && !url.startsWith("data:")) {
+      problems.push(`${site.name} ${page.url()}: request to another host: ${url}`);
+    }
+  });
+  return { context, page };
+};
+
+const go = async (page, url) => {
+  const response = await page.goto(url, { waitUntil: "networkidle" });
+  return response;
+};
+
+const axeAudit = async (page) => {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`),
+    }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+};
+
+const visibleItems = (page) => page.$$eval(".incident-list > li", (items) =>
+  items.filter((li) => !li.hidden && li.offsetParent !== null).map((li) => li.querySelector(".card-title a").textContent.trim()));
+
+// The titles of the search results once every shard has been searched for `query`.
+const searchResults = async (page, query) => {
+  await page.waitForFunction((q) => {
+    const status = document.getElementById("search-status");
+    const text = status ? status.textContent : "";
+    return text.includes(`\u201c${q}\u201d`) && !/Loading|Searching/.test(text);
+  }, query, { timeout: 15000 });
+  return page.$$eval("#search-results .card-title a", (links) => links.map((a) => a.textContent));
+};
+
+const validator = new HtmlValidate({
+  extends: ["html-validate:standard"],
+});
+
+// ---------- Checks ----------
+
+for (const site of sites) {
+  const base = site.base;
+  const at = (rel) => new URL(rel, base).href;
+  let crawled = null;
+  let types = null;
+
+  await check(`${site.name}: every link inside the base path leads to a page`, async () => {
+    crawled = await crawl(base);
+    assert(crawled.pages.size > 10, `only ${crawled.pages.size} files reachable from ${base.href}`);
+    equal(crawled.dead, [], "dead links");
+    types = pageTypes(base, crawled.pages, site.name === "fixture" ? "incidents/envoy-certificate-expiry/" : null);
+  });
+  if (!types) continue;
+
+  await check(`${site.name}: html-validate finds no error on any page`, async () => {
+    const errors = [];
+    for (const [url, page] of crawled.pages) {
+      if (!page.html) continue;
+      const report = await validator.validateString(page.html, url);
+      for (const result of report.results) {
+        for (const m of result.messages) {
+          if (m.severity === 2) errors.push(`${url}:${m.line}:${m.column}: ${m.ruleId}: ${m.message}`);
+        }
+      }
+    }
+    equal(errors.slice(0, 40), [], `${errors.length} html-validate errors`);
+  });
+
+  await check(`${site.name}: index -> incident -> component -> lesson theme -> back`, async () => {
+    const { context, page } = await open(site);
+    try {
+      const trail = [];
+      const step = async (action, pattern) => {
+        await Promise.all([page.waitForURL(pattern), action()]);
+        await page.waitForLoadState("networkidle");
+        const h1 = await page.textContent("h1");
+        assert(h1 && h1.trim(), `${page.url()} has no heading`);
+        trail.push(page.url());
+      };
+      await go(page, at(""));
+      trail.push(page.url());
+      await step(() => page.click(".incident-list .card-title a"), /\/incidents\/[^/]+\/$/);
+      await step(() => page.click(`main .meta a[href*="/components/"]`), /\/components\/[^/]+\/$/);
+      await step(() => page.click(`main a[href*="/lessons/"]:not([href$="/lessons/"])`), /\/lessons\/[^/]+\/$/);
+      for (let i = trail.length - 2; i >= 0; i -= 1) {
+        await page.goBack({ waitUntil: "networkidle" });
+        equal(page.url(), trail[i], "back leads to the previous page");
+      }
+      for (const url of trail) assert(url.startsWith(base.href), `${url} is outside ${base.href}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check(`${site.name}: the dark toggle is remembered across reloads and pages`, async () => {
+    const { context, page } = await open(site);
+    try {
+      await go(page, at(""));
+      const toggle = page.locator(".theme-toggle");
+      equal(await toggle.getAttribute("aria-pressed"), "false", "light to begin with");
+      const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await toggle.click();
+      equal(await page.getAttribute("html", "data-theme"), "dark", "dark after a click");
+      const after = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert(before !== after, `the background stays ${before}`);
+      await page.reload({ waitUntil: "networkidle" });
+      equal(await page.getAttribute("html", "data-theme"), "dark", "dark after a reload");
+      equal(await page.locator(".theme-toggle").getAttribute("aria-pressed"), "true", "pressed after a reload");
+      await go(page, at(types.incident));
+      equal(await page.getAttribute("html", "data-theme"), "dark", "dark on another page");
+      await page.locator(".theme-toggle").click();
+      await page.reload({ waitUntil: "networkidle" });
+      equal(await page.getAttribute("html", "data-theme"), "light", "light again after a second click");
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check(`${site.name}: without JavaScript the index lists everything and search explains itself`, async () => {
+    const { context, page } = await open(site, { javaScript: false });
+    try {
+      await go(page, at(""));
+      const all = await page.$$eval(".incident-list > li", (items) => items.length);
+      equal((await visibleItems(page)).length, all, "every incident is visible");
+      const severityLink = await page.getAttribute(".facet-severity a", "href");
+      assert(severityLink && severityLink.includes("/severity/"), "the severity facet links to its page");
+      await go(page, at("search/?q=x"));
+      const notice = await page.textContent("main");
+      assert(/needs JavaScript/.test(notice), "the search page says it needs JavaScript");
+      assert(await page.$(`main a[href="${base.pathname}incidents/"]`), "the search page links to the incidents");
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const scheme of ["light", "dark"]) {
+    await check(`${site.name}: axe-core finds no serious or critical violation (${scheme})`, async () => {
+      const { context, page } = await open(site, { scheme });
+      const found = [];
+      try {
+        for (const [name, rel] of Object.entries(types)) {
+          await go(page, at(name === "search" ? `${rel}?q=the` : rel));
+          if (name === "search") await searchResults(page, "the");
+          for (const v of await axeAudit(page)) {
+            found.push(`${name} (${rel}): ${v.impact} ${v.id}: ${v.help}\n      ${v.nodes.join("\n      ")}`);
+          }
+        }
+      } finally {
+        await context.close();
+      }
+      equal(found, [], "violations");
+    });
+  }
+
+  await check(`${site.name}: screenshots`, async () => {
+    const shots = [["index", ""], ["incident", types.incident], ["stats", "stats/"], ["search", "search/?q=upgrade"]];
+    for (const width of [1280, 360]) {
+      for (const scheme of ["light", "dark"]) {
+        const { context, page } = await open(site, { width, scheme });
+        try {
+          for (const [name, rel] of shots) {
+            await go(page, at(rel));
+            if (name === "search") await searchResults(page, "upgrade");
+            const file = path.join(screenshots, `${site.name}-${name}-${width}${scheme === "dark" ? "-dark" : ""}.png`);
+            await page.screenshot({ path: file, fullPage: true });
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+
+  if (site.name === "fixture") {
+    await check("fixture: filters change the list and the URL, and survive a reload", async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at(""));
+        equal((await visibleItems(page)).length, 4, "all four incidents at first");
+        await page.click(`.facet-severity [data-value="sev1"] button`);
+        equal(new URL(page.url()).searchParams.get("severity"), "sev1", "severity in the URL");
+        equal((await visibleItems(page)).sort(),
+          ["Envoy certificate expiry takes down the edge", "数据库连接池耗尽导致支付服务中断"], "sev1 incidents");
+        equal(await page.textContent(`.facet-components [data-value="envoy"] .count`), "1", "envoy count under sev1");
+        await page.click(`.facet-components [data-value="envoy"] button`);
+        const url = new URL(page.url());
+        equal([url.searchParams.get("severity"), url.searchParams.get("component")], ["sev1", "envoy"], "both in the URL");
+        equal(await visibleItems(page), ["Envoy certificate expiry takes down the edge"], "sev1 and envoy");
+        await page.reload({ waitUntil: "networkidle" });
+        equal(await visibleItems(page), ["Envoy certificate expiry takes down the edge"], "after a reload");
+        equal(await page.getAttribute(`.facet-components [data-value="envoy"] button`, "aria-pressed"), "true", "button pressed after reload");
+        await page.click(".filter-clear");
+        equal((await visibleItems(page)).length, 4, "all again after clearing");
+        equal(new URL(page.url()).search, "", "no query after clearing");
+        await page.fill("#filter-q", "failover");
+        equal(await visibleItems(page), ["DNS failover flaps between regions for an hour"], "text filter");
+        equal(new URL(page.url()).searchParams.get("q"), "failover", "text filter in the URL");
+        await page.fill("#filter-q", "");
+        await page.click(`.facet-years [data-value="2022"] button`);
+        equal(await visibleItems(page), ["Nightly batch exhausts the shared database quota"], "year filter");
+        await page.click(`.facet-years [data-value="2022"] button`);
+        await page.click(`.facet-tags [data-value="tls"] button`);
+        equal(await visibleItems(page), ["Envoy certificate expiry takes down the edge"], "tag filter");
+        await go(page, at("?component=postgresql"));
+        equal(await visibleItems(page), ["Nightly batch exhausts the shared database quota"], "a shared URL opens filtered");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("fixture: search ranks title, then components, then body, and highlights", async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("search/?q=envoy"));
+        equal(await searchResults(page, "envoy"), [
+          "Envoy certificate expiry takes down the edge",
+          "DNS failover flaps between regions for an hour",
+          "Nightly batch exhausts the shared database quota",
+        ], "ranked results");
+        equal(await page.textContent("#search-results .card-title mark"), "Envoy", "the title match is highlighted");
+        const href = await page.getAttribute("#search-results .card-title a", "href");
+        equal(href, `${base.pathname}incidents/envoy-certificate-expiry/`, "results link under the base path");
+        await page.fill("#search-q", "rotation runbook");
+        equal(await searchResults(page, "rotation runbook"), [], "words that occur in no single incident give nothing");
+        await page.fill("#search-q", "manual rotation");
+        equal(await searchResults(page, "manual rotation"), ["Envoy certificate expiry takes down the edge"], "lesson text is searched");
+        equal(new URL(page.url()).searchParams.get("q"), "manual rotation", "the query is in the URL");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("fixture: a Chinese query finds the Chinese postmortem", async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("search/"));
+        await page.fill("#search-q", "连接池");
+        equal(await searchResults(page, "连接池"), ["数据库连接池耗尽导致支付服务中断"], "title match");
+        equal(await page.textContent("#search-results .card-title mark"), "连接池", "highlighted");
+        await page.fill("#search-q", "灰度发布");
+        equal(await searchResults(page, "灰度发布"), ["数据库连接池耗尽导致支付服务中断"], "body and lesson match");
+        await page.fill("#search-q", "支付网关");
+        equal(await searchResults(page, "支付网关"), ["数据库连接池耗尽导致支付服务中断"], "component match");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("fixture: `/` focuses the header search, which leads to results", async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at(types.incident));
+        await page.keyboard.press("/");
+        equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "site-search-q", "focused");
+        await page.keyboard.type("dns");
+        await Promise.all([page.waitForURL(/\/search\/\?q=dns$/), page.keyboard.press("Enter")]);
+        equal((await searchResults(page, "dns"))[0], "DNS failover flaps between regions for an hour", "first result");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("fixture: the incident page shows durations, contents, timeline and status pills", async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("incidents/envoy-certificate-expiry/"));
+        const figures = await page.$$eval(".figures div", (divs) => divs.map((d) =>
+          `${d.querySelector("dt").textContent}: ${d.querySelector("dd").textContent}`));
+        equal(figures, ["Time to detect: 9 min", "Time to mitigate: 31 min", "Time to resolve: 47 min"], "durations");
+        const toc = await page.$$eval(".toc a", (links) => links.map((a) => a.getAttribute("href")));
+        for (const href of toc) assert(await page.$(href), `contents link ${href} has a target`);
+        equal(await page.$$eval(".timeline li", (li) => li.length), 4, "timeline entries");
+        equal(await page.$$eval(".actions-table .status", (s) => s.map((x) => x.textContent.trim())),
+          ["Done", "In progress", "Open"], "status pills");
+        const themes = await page.$$eval("#debrief-lessons ~ * a.theme-link, .lesson-list a.theme-link", (a) => a.map((x) => x.getAttribute("href")));
+        assert(themes.includes(`${base.pathname}lessons/monitoring/`), `lessons link their themes: ${themes}`);
+        equal(await page.textContent(".pager-prev a .pager-label"), "Older", "previous by date");
+      } finally {
+        await context.close();
+      }
+    });
+  } else {
+    await check(`${site.name}: search finds incidents by a title word`, async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("search/?q=calico"));
+        const found = await searchResults(page, "calico");
+        assert(found.length > 0 && /Calico/.test(found[0]), `first result: ${found[0]}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+}
+
+await check("no console error and no request to another host on any page", async () => {
+  equal([...new Set(problems)], [], "problems");
+});
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
