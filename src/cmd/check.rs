@@ -83,7 +83,11 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
             print_diagnostics(&diags);
             if !diags.has_errors() {
                 let n = build.library.as_ref().map_or(0, |l| l.incidents.len());
-                let _ = writeln!(std::io::stderr(), "checked {n} incidents: no errors");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "checked {n} incident{}: no errors",
+                    if n == 1 { "" } else { "s" }
+                );
             }
         }
         Format::Json => print_json(&diags),

@@ -184,9 +184,17 @@ fn check_yaml_depth(split: &Split<'_>) -> Result<(), ParseError> {
 
 fn parse_yaml(split: &Split<'_>) -> Result<Node, ParseError> {
     check_yaml_depth(split)?;
-    let docs = MarkedYaml::load_from_str(split.front_matter).map_err(|e| ParseError {
-        pos: yaml_pos(split, e.marker()),
-        message: format!("invalid YAML: {}", e.info()),
+    let docs = MarkedYaml::load_from_str(split.front_matter).map_err(|e| {
+        let pos = yaml_pos(split, e.marker());
+        let message = if e.info().contains("duplicated key") {
+            duplicate_key_message(split, e.marker().line())
+        } else {
+            None
+        };
+        ParseError {
+            pos,
+            message: message.unwrap_or_else(|| format!("invalid YAML: {}", e.info())),
+        }
     })?;
     match docs.into_iter().next() {
         Some(doc) => convert_yaml(split, &doc),
@@ -195,6 +203,33 @@ fn parse_yaml(split: &Split<'_>) -> Result<Node, ParseError> {
             value: Value::Null,
         }),
     }
+}
+
+/// Names the key a "duplicated key" error is about and where it was first written,
+/// from the text: the key on the error's line, and the first earlier line with the
+/// same key at the same indentation.
+fn duplicate_key_message(split: &Split<'_>, line: usize) -> Option<String> {
+    let lines: Vec<&str> = split.front_matter.lines().collect();
+    let key_of = |text: &str| -> Option<(usize, String)> {
+        let mut indent = text.len() - text.trim_start().len();
+        let mut rest = text.trim_start();
+        // `- key:` starts a map in a list: its keys line up after the dash.
+        while let Some(after) = rest.strip_prefix("- ") {
+            indent += 2 + after.len() - after.trim_start().len();
+            rest = after.trim_start();
+        }
+        let (key, _) = rest.split_once(':')?;
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        (!key.is_empty()).then(|| (indent, key.to_string()))
+    };
+    let (indent, key) = key_of(lines.get(line.checked_sub(1)?)?)?;
+    let first = lines[..line - 1]
+        .iter()
+        .position(|l| key_of(l) == Some((indent, key.clone())))?;
+    Some(format!(
+        "`{key}` is written twice (first on line {})",
+        first + split.front_matter_line
+    ))
 }
 
 /// Converts a saphyr tree without recursion limits of its own: YAML nesting is
@@ -411,6 +446,19 @@ mod tests {
         assert_eq!(err.pos.line, 4 + MAX_DEPTH - 1);
         let ok = "---\na:\n  b:\n    - [1, {c: d}]\n---\n";
         assert!(parse(ok, &super::split(ok).unwrap().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_key_names_its_first_line() {
+        let text = "---\ntitle: x\nlessons:\n  - text: a\n    themes: [b]\ntitle: y\n---\n";
+        let split = split(text).unwrap().unwrap();
+        let err = parse(text, &split).unwrap_err();
+        assert_eq!(err.pos, Pos::new(6, 1));
+        assert_eq!(err.message, "`title` is written twice (first on line 2)");
+        let text = "---\nlessons:\n  - text: a\n    text: b\n---\n";
+        let split = super::split(text).unwrap().unwrap();
+        let err = parse(text, &split).unwrap_err();
+        assert_eq!(err.message, "`text` is written twice (first on line 3)");
     }
 
     #[test]
