@@ -381,7 +381,7 @@ fn good_output(scratch: &Path) -> PathBuf {
     site.join("public")
 }
 
-fn run_case(name: &str) -> Result<(), String> {
+fn run_case(name: &str, good: &Path) -> Result<(), String> {
     let case_dir = cases_dir().join(name);
     let expect: Expect = toml::from_str(
         &fs::read_to_string(case_dir.join("expect.toml")).map_err(|e| e.to_string())?,
@@ -415,7 +415,7 @@ fn run_case(name: &str) -> Result<(), String> {
         None => site.join("public"),
     };
     match expect.previous.as_str() {
-        "debrief" => copy_dir(&good_output(&scratch), &output),
+        "debrief" => copy_dir(good, &output),
         "user" => {
             fs::create_dir_all(&output).expect("mkdir");
             fs::write(output.join("thesis.txt"), "a user's own file").expect("write");
@@ -519,6 +519,9 @@ fn run_case(name: &str) -> Result<(), String> {
 fn every_bad_site_gives_its_diagnostics_and_loses_nothing() {
     let names = case_names();
     assert!(names.len() >= 24, "only {} cases", names.len());
+    let good_site = tempfile::tempdir().expect("temp dir");
+    let good = good_output(good_site.path());
+    let good = good.as_path();
     let failures: Vec<String> = std::thread::scope(|scope| {
         let chunks: Vec<Vec<String>> = (0..2)
             .map(|k| names.iter().skip(k).step_by(2).cloned().collect())
@@ -529,7 +532,11 @@ fn every_bad_site_gives_its_diagnostics_and_loses_nothing() {
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .filter_map(|name| run_case(name).err().map(|e| format!("== {name}\n{e}")))
+                        .filter_map(|name| {
+                            run_case(name, good)
+                                .err()
+                                .map(|e| format!("== {name}\n{e}"))
+                        })
                         .collect::<Vec<String>>()
                 })
             })
