@@ -61,6 +61,10 @@ pub fn build(options: &BuildOptions) -> Result<Build> {
     let (config, config_diags) = content::load_config(&options.root)?;
     out.diagnostics.extend(config_diags);
     let Some(mut config) = config else {
+        // The content is read against the config, but the templates are not: check
+        // them too, so that one run reports every problem it can.
+        let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
+        render::load_templates(&theme, &mut out.diagnostics);
         return Ok(out);
     };
     if let Some(url) = &options.base_url

@@ -492,11 +492,16 @@ pub fn parse_incident(
         Some(node) => match scalar_text(&node.value).and_then(|t| Visibility::parse(&t)) {
             Some(v) => v,
             None => {
+                let found = scalar_text(&node.value).unwrap_or_default();
+                let help = match nearest(&found, ["internal", "public"]) {
+                    Some(n) => format!("did you mean `{n}`? expected one of: internal, public"),
+                    None => "expected one of: internal, public".to_string(),
+                };
                 f.error(
                     node.pos,
                     format!("unknown visibility {}", show(&node.value)),
                 )
-                .help = Some("expected one of: internal, public".into());
+                .help = Some(help);
                 config.default_visibility
             }
         },

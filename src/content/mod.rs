@@ -55,13 +55,19 @@ pub fn load_config(root: &Path) -> Result<(Option<Config>, Diagnostics)> {
     let path = root.join(CONFIG_FILE);
     match fs::read(&path) {
         Ok(bytes) => {
-            let Ok(text) = String::from_utf8(bytes) else {
-                let mut diags = Diagnostics::new();
-                diags.push(Diagnostic::error(
-                    Location::file(CONFIG_FILE),
-                    "the config is not valid UTF-8",
-                ));
-                return Ok((None, diags));
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    let mut diags = Diagnostics::new();
+                    diags.push(
+                        Diagnostic::error(
+                            Location::at(CONFIG_FILE, utf8_error_pos(&e)),
+                            "the config is not valid UTF-8",
+                        )
+                        .with_help("save it as UTF-8"),
+                    );
+                    return Ok((None, diags));
+                }
             };
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             Ok(parse_config(text, CONFIG_FILE))
@@ -249,13 +255,12 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-                let index = crate::diag::LineIndex::new(&valid);
-                let pos = index.pos(&valid, offset);
                 diags.push(
-                    Diagnostic::error(Location::at(&rel, pos), "the file is not valid UTF-8")
-                        .with_help("save it as UTF-8"),
+                    Diagnostic::error(
+                        Location::at(&rel, utf8_error_pos(&e)),
+                        "the file is not valid UTF-8",
+                    )
+                    .with_help("save it as UTF-8"),
                 );
                 continue;
             }
@@ -308,6 +313,13 @@ fn walk_problem(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
     }
 }
 
+/// The line and column of the first byte that is not UTF-8.
+fn utf8_error_pos(e: &std::string::FromUtf8Error) -> Pos {
+    let offset = e.utf8_error().valid_up_to();
+    let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+    crate::diag::LineIndex::new(&valid).pos(&valid, offset)
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
@@ -348,10 +360,13 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
             let name = display_path(&templates, &path);
             match fs::read(&path).map(String::from_utf8) {
                 Ok(Ok(text)) => theme.templates.push((name, text)),
-                Ok(Err(_)) => diags.push(Diagnostic::error(
-                    Location::file(rel),
-                    "the template is not valid UTF-8",
-                )),
+                Ok(Err(e)) => diags.push(
+                    Diagnostic::error(
+                        Location::at(rel, utf8_error_pos(&e)),
+                        "the template is not valid UTF-8",
+                    )
+                    .with_help("save it as UTF-8"),
+                ),
                 Err(e) => return Err(Error::io(path, e)),
             }
         }
