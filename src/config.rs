@@ -107,7 +107,7 @@ pub struct MarkdownConfig {
 pub const DEFAULT_HIGHLIGHT_THEMES: (&str, &str) = ("InspiredGitHub", "base16-ocean.dark");
 
 /// The validated site config.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Site title.
     pub title: String,

@@ -1,5 +1,7 @@
-//! The built-in theme, compiled into the binary: the templates of `templates/`
-//! and the assets of `static/`. A site's own files of the same name win.
+//! Files compiled into the binary: the built-in theme (the templates of
+//! `templates/` and the assets of `static/`; a site's own files of the same name
+//! win), the files `debrief init` and `debrief new` start from (`scaffold/`), and
+//! the CI workflows, which are the examples of `docs/examples/` themselves.
 
 /// Built-in templates: (name, source).
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -38,3 +40,32 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("debrief.js", include_bytes!("../static/debrief.js")),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
+
+/// The postmortem `debrief new` writes, with `{title}`, `{date}`, `{severity}` and
+/// `{severity_keys}` to fill in.
+pub const NEW_INCIDENT: &str = include_str!("../scaffold/incident.md");
+
+/// Files `debrief init` writes as they are: (path in the site, text). The config is
+/// generated from the defaults and the about page is [`ABOUT_PAGE`].
+pub const SITE_FILES: &[(&str, &str)] = &[
+    (
+        "content/incidents/2024-03-12-expired-certificate-checkout.md",
+        include_str!(
+            "../scaffold/site/content/incidents/2024-03-12-expired-certificate-checkout.md"
+        ),
+    ),
+    (".gitignore", include_str!("../scaffold/site/gitignore")),
+];
+
+/// Where `debrief init` writes the about page.
+pub const ABOUT_PAGE_PATH: &str = "content/pages/about.md";
+
+/// The about page of a new site, with `{severity_table}` and `{first_severity}`
+/// filled in from the config.
+pub const ABOUT_PAGE: &str = include_str!("../scaffold/site/content/pages/about.md");
+
+/// The GitHub Pages workflow (`docs/examples/github-pages.yml`).
+pub const GITHUB_WORKFLOW: &str = include_str!("../docs/examples/github-pages.yml");
+
+/// The GitLab Pages pipeline (`docs/examples/gitlab-ci.yml`).
+pub const GITLAB_CI: &str = include_str!("../docs/examples/gitlab-ci.yml");

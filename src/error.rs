@@ -31,6 +31,30 @@ pub enum Error {
         /// The expected content folder.
         path: PathBuf,
     },
+    /// `debrief init` was pointed at a folder that already holds files.
+    #[error(
+        "refusing to create a site in {}: the folder is not empty (--force writes the missing files and keeps every existing one)",
+        path.display()
+    )]
+    NotEmpty {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A command that works on a site was pointed at a folder that is not one.
+    #[error(
+        "no site in {}: it has neither debrief.toml nor content/ (run `debrief init` to create one)",
+        path.display()
+    )]
+    NotASite {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// `debrief new` would replace a file.
+    #[error("{} already exists; nothing was written (choose another title or --date)", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
     /// The server could not listen.
     #[error("cannot listen on {address}: {reason}")]
     Listen {
@@ -47,7 +71,10 @@ impl Error {
         match self {
             Error::Io { path, .. }
             | Error::OutputRefused { path, .. }
-            | Error::NoContent { path } => Some(path),
+            | Error::NoContent { path }
+            | Error::NotEmpty { path }
+            | Error::NotASite { path }
+            | Error::Exists { path } => Some(path),
             Error::Listen { .. } => None,
         }
     }

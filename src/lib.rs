@@ -18,16 +18,20 @@ pub mod error;
 pub mod library;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod slug;
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use config::Config;
 use diag::Diagnostics;
 use error::Result;
 use library::{Library, Selection};
+use progress::{Progress, Stage};
 use render::Plan;
 
 /// What to build.
@@ -57,7 +61,19 @@ pub struct Build {
 /// Loads, checks and renders a site without writing anything. Content problems are
 /// diagnostics; only environment failures (no `content/`, unreadable files) are errors.
 pub fn build(options: &BuildOptions) -> Result<Build> {
+    build_with_progress(options, &())
+}
+
+/// [`build`], telling `progress` as each stage starts and ends and as pages render.
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<Build> {
     let mut out = Build::default();
+    let stage = |stage: Stage| {
+        progress.stage_started(stage);
+        (stage, Instant::now())
+    };
+    let done = |(stage, started): (Stage, Instant)| progress.stage_done(stage, started.elapsed());
+
+    let timer = stage(Stage::Config);
     let (config, config_diags) = content::load_config(&options.root)?;
     out.diagnostics.extend(config_diags);
     let Some(mut config) = config else {
@@ -76,11 +92,27 @@ pub fn build(options: &BuildOptions) -> Result<Build> {
         ));
         return Ok(out);
     }
+    done(timer);
+    let timer = stage(Stage::Content);
     let content = content::load_content(&options.root, &config, &mut out.diagnostics)?;
+    done(timer);
+    let timer = stage(Stage::Theme);
     let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
+    done(timer);
+    let timer = stage(Stage::Library);
     let library = library::build_library(content, &config, options.selection, &mut out.diagnostics);
+    done(timer);
     if let Some(tera) = render::load_templates(&theme, &mut out.diagnostics) {
-        let plan = render::render_site(&library, &config, &theme, &tera, &mut out.diagnostics);
+        let timer = stage(Stage::Render);
+        let plan = render::render_site_with_progress(
+            &library,
+            &config,
+            &theme,
+            &tera,
+            &mut out.diagnostics,
+            progress,
+        );
+        done(timer);
         if !out.diagnostics.has_errors() {
             out.plan = Some(plan);
         }

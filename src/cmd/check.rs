@@ -8,7 +8,7 @@ use clap::{Args as ClapArgs, ValueEnum};
 use serde::Serialize;
 
 use crate::BuildOptions;
-use crate::cmd::{SelectionArgs, print_diagnostics};
+use crate::cmd::{SelectionArgs, Ui, print_diagnostics};
 use crate::diag::{Diagnostic, Diagnostics, Level, Location, display_path};
 use crate::error::Result;
 
@@ -47,7 +47,7 @@ struct JsonDiagnostic<'a> {
 }
 
 /// Checks the site; exit code 1 on errors (or warnings with `--strict`).
-pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
+pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let build = match crate::build(&BuildOptions {
         root: root.to_path_buf(),
         base_url: None,
@@ -83,11 +83,10 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
             print_diagnostics(&diags);
             if !diags.has_errors() {
                 let n = build.library.as_ref().map_or(0, |l| l.incidents.len());
-                let _ = writeln!(
-                    std::io::stderr(),
+                ui.info(format_args!(
                     "checked {n} incident{}: no errors",
                     if n == 1 { "" } else { "s" }
-                );
+                ));
             }
         }
         Format::Json => print_json(&diags),

@@ -3,10 +3,16 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
+pub mod init;
+pub mod new;
 pub mod serve;
 
+use std::fmt;
 use std::io::Write;
 use std::process::ExitCode;
+
+use anstyle::{AnsiColor, Style};
 
 use clap::Args as ClapArgs;
 
@@ -16,10 +22,17 @@ use crate::library::Selection;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     let result = match cli.command {
-        Command::Build(args) => build::run(&cli.root, &args),
+        Command::Build(args) => build::run(&cli.root, &args, ui),
         Command::Serve(args) => serve::run(&cli.root, &args),
-        Command::Check(args) => check::run(&cli.root, &args),
+        Command::Check(args) => check::run(&cli.root, &args, ui),
+        Command::New(args) => new::run(&cli.root, &args, ui),
+        Command::Init(args) => init::run(&cli.root, &args, ui),
+        Command::Completions(args) => completions::run(&args),
     };
     match result {
         Ok(code) => code,
@@ -27,6 +40,33 @@ pub fn run(cli: Cli) -> ExitCode {
             let d = Diagnostic::error(Location::file(""), e.to_string());
             let _ = writeln!(anstream::stderr(), "{}", d.styled());
             ExitCode::from(1)
+        }
+    }
+}
+
+/// How much the commands say besides the problems they find (`--quiet`, `--verbose`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ui {
+    /// Print problems only.
+    pub quiet: bool,
+    /// Print the stages of a build with their times.
+    pub verbose: bool,
+}
+
+/// The style of the word that starts a success message (`built`, `created`).
+pub const DONE: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+
+/// The style of secondary text: timings, hints, files kept.
+pub const NOTE: Style = Style::new().dimmed();
+
+impl Ui {
+    /// Prints a line to stderr unless `--quiet`. Styles show on a terminal only:
+    /// the stream drops them when stderr is piped or `NO_COLOR` is set.
+    pub fn info(&self, line: fmt::Arguments<'_>) {
+        if !self.quiet {
+            let _ = writeln!(anstream::stderr(), "{line}");
         }
     }
 }

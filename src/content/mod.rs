@@ -79,6 +79,11 @@ pub fn load_config(root: &Path) -> Result<(Option<Config>, Diagnostics)> {
     }
 }
 
+/// True when `root` looks like a site: it has a `debrief.toml` or a `content/` folder.
+pub fn is_site(root: &Path) -> bool {
+    root.join(CONFIG_FILE).is_file() || root.join(CONTENT_DIR).is_dir()
+}
+
 /// One Markdown file read from disk.
 struct SourceFile {
     /// Relative to the site root.

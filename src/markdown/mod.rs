@@ -110,6 +110,7 @@ pub fn render(body: &str, options: &Options, resolve: &dyn Fn(&str) -> LinkRewri
         ids: Ids::default(),
         problems: Vec::new(),
         resolved: Vec::new(),
+        html_block: None,
     };
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.by_ref());
@@ -173,6 +174,9 @@ struct Events<'a, 'r> {
     ids: Ids,
     problems: Vec<BodyProblem>,
     resolved: Vec<usize>,
+    /// The text of an HTML block being read when raw HTML is escaped: held back
+    /// so that a block of nothing but comments can be dropped.
+    html_block: Option<String>,
 }
 
 struct OpenHeading<'a> {
@@ -317,7 +321,11 @@ impl<'a> Events<'a, '_> {
                 self.emit(Event::Code(text));
             }
             Event::Html(html) | Event::InlineHtml(html) if !self.options.unsafe_html => {
-                self.emit(Event::Text(html));
+                if let Some(block) = &mut self.html_block {
+                    block.push_str(&html);
+                } else if !is_only_comments(&html) {
+                    self.emit(Event::Text(html));
+                }
             }
             Event::SoftBreak | Event::HardBreak | Event::Rule => {
                 self.space();
@@ -417,10 +425,11 @@ impl<'a> Events<'a, '_> {
             }
             Tag::HtmlBlock => {
                 self.space();
-                if !self.options.unsafe_html {
-                    self.emit(Event::Html(CowStr::Borrowed("<p>")));
+                if self.options.unsafe_html {
+                    self.emit(Event::Start(Tag::HtmlBlock));
+                } else {
+                    self.html_block = Some(String::new());
                 }
-                self.emit(Event::Start(Tag::HtmlBlock));
             }
             tag => {
                 if is_container(&tag) {
@@ -516,9 +525,18 @@ impl<'a> Events<'a, '_> {
             }
             TagEnd::HtmlBlock => {
                 self.space();
-                self.emit(Event::End(end));
-                if !self.options.unsafe_html {
-                    self.emit(Event::Html(CowStr::Borrowed("</p>\n")));
+                match self.html_block.take() {
+                    // Escaped HTML is shown as text, except comments: they are
+                    // invisible either way, and skeletons use them for guidance.
+                    Some(block) if is_only_comments(&block) => {}
+                    Some(block) => {
+                        self.emit(Event::Html(CowStr::Borrowed("<p>")));
+                        self.emit(Event::Start(Tag::HtmlBlock));
+                        self.emit(Event::Text(CowStr::from(block)));
+                        self.emit(Event::End(end));
+                        self.emit(Event::Html(CowStr::Borrowed("</p>\n")));
+                    }
+                    None => self.emit(Event::End(end)),
                 }
             }
             end => {
@@ -715,6 +733,24 @@ fn escape_html(text: &str) -> String {
     out
 }
 
+/// True when `html` is nothing but HTML comments and white space.
+fn is_only_comments(html: &str) -> bool {
+    let mut rest = html.trim_start();
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        let Some(comment) = rest.strip_prefix("<!--") else {
+            return false;
+        };
+        let Some(end) = comment.find("-->") else {
+            return false;
+        };
+        rest = comment[end + 3..].trim_start();
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,6 +831,24 @@ mod tests {
                 .html
                 .contains("onclick")
         );
+    }
+
+    #[test]
+    fn comments_are_dropped_when_html_is_escaped() {
+        let body = "## Impact\n\n<!-- Who was affected,\nand for how long. -->\n\nText <!-- aside --> here.\n\n<!-- a --> <b>kept</b>\n";
+        let safe = md(body);
+        assert!(!safe.html.contains("affected"), "{}", safe.html);
+        assert!(!safe.html.contains("aside"), "{}", safe.html);
+        assert!(safe.html.contains("<p>Text  here.</p>"), "{}", safe.html);
+        assert!(
+            safe.html
+                .contains("&lt;!-- a --&gt; &lt;b&gt;kept&lt;/b&gt;"),
+            "{}",
+            safe.html
+        );
+        assert!(is_only_comments("<!-- a -->\n <!-- b -->\n"));
+        assert!(!is_only_comments("<!-- a --> b"));
+        assert!(!is_only_comments("<!-- open"));
     }
 
     #[test]

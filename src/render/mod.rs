@@ -24,6 +24,7 @@ use crate::embedded;
 use crate::library::Library;
 use crate::library::urls::{file_for, rel};
 use crate::markdown::highlight;
+use crate::progress::Progress;
 use context::Views;
 pub use plan::{OutputFile, Plan};
 use template_errors::Sources;
@@ -134,6 +135,18 @@ pub fn render_site(
     templates: &Templates,
     diags: &mut Diagnostics,
 ) -> Plan {
+    render_site_with_progress(library, config, theme, templates, diags, &())
+}
+
+/// [`render_site`], telling `progress` how many pages there are and as each is done.
+pub fn render_site_with_progress(
+    library: &Library,
+    config: &Config,
+    theme: &SiteTheme,
+    templates: &Templates,
+    diags: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Plan {
     let tera = &templates.tera;
     let views = Views::new(library, config);
     let summaries: Vec<Value> = (0..library.incidents.len())
@@ -174,6 +187,7 @@ pub fn render_site(
         .chain(std::iter::once(urls.permalink("")))
         .collect();
 
+    progress.render_started(jobs.len());
     let results: Vec<Result<OutputFile, Box<(Diagnostic, String)>>> = jobs
         .par_iter()
         .map(|&job| {
@@ -323,6 +337,7 @@ pub fn render_site(
                     Box::new((d, page))
                 })
         })
+        .inspect(|_| progress.page_rendered())
         .collect();
 
     // One template mistake fails every page that uses it: report it once, with

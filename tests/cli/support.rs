@@ -50,6 +50,19 @@ impl Site {
         Site { dir }
     }
 
+    /// An empty folder: no `content/`, nothing at all (for `debrief init`).
+    pub fn empty() -> Site {
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Reads a file of the site folder.
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path().join(rel))
+            .unwrap_or_else(|e| panic!("cannot read {rel} of the site: {e}"))
+    }
+
     /// A copy of `tests/fixtures/<name>/`.
     pub fn fixture(name: &str) -> Site {
         let site = Site::new();

@@ -1,0 +1,409 @@
+//! The text of the files `debrief init` and `debrief new` write: the config with
+//! every default spelled out (generated from [`Config::default`], so it cannot
+//! drift from the code), the example site, the CI workflows, the ejected theme and
+//! the skeleton of a new postmortem. Pure: the command layer writes the files.
+
+use jiff::civil::Date;
+
+use crate::config::{Config, Theme};
+use crate::embedded;
+use crate::slug::slugify;
+
+/// A file to create: its path relative to the site folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    /// Path relative to the site folder, with `/` separators.
+    pub path: String,
+    /// The contents.
+    pub bytes: Vec<u8>,
+}
+
+impl NewFile {
+    fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> NewFile {
+        NewFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// A host whose Pages service `debrief init --ci` writes a workflow for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ci {
+    /// GitHub Pages, through GitHub Actions: `.github/workflows/pages.yml`.
+    Github,
+    /// GitLab Pages: `.gitlab-ci.yml`.
+    Gitlab,
+}
+
+impl Ci {
+    /// Where the workflow goes in the site, and its text.
+    pub fn workflow(self) -> NewFile {
+        match self {
+            Ci::Github => NewFile::new(".github/workflows/pages.yml", embedded::GITHUB_WORKFLOW),
+            Ci::Gitlab => NewFile::new(".gitlab-ci.yml", embedded::GITLAB_CI),
+        }
+    }
+}
+
+/// Every file of a new site, in the order they are written.
+pub fn site_files(ci: Option<Ci>) -> Vec<NewFile> {
+    let config = Config::default();
+    let mut files = vec![NewFile::new(
+        crate::config::CONFIG_FILE,
+        config_toml(&config),
+    )];
+    files.extend(
+        embedded::SITE_FILES
+            .iter()
+            .map(|(path, text)| NewFile::new(*path, *text)),
+    );
+    files.push(NewFile::new(embedded::ABOUT_PAGE_PATH, about_page(&config)));
+    files.extend(ci.map(Ci::workflow));
+    files
+}
+
+/// The built-in templates and static files, as `debrief init --eject` copies them.
+pub fn theme_files() -> Vec<NewFile> {
+    let templates = embedded::TEMPLATES
+        .iter()
+        .map(|(name, text)| NewFile::new(format!("templates/{name}"), *text));
+    let assets = embedded::STATIC
+        .iter()
+        .map(|(path, bytes)| NewFile::new(format!("static/{path}"), *bytes));
+    templates.chain(assets).collect()
+}
+
+/// A TOML basic string: quoted, with `\`, `"` and control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A TOML array of strings, on one line when it fits, else wrapped and indented.
+fn toml_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| toml_string(i)).collect();
+    let one_line = format!("[{}]", quoted.join(", "));
+    if one_line.len() <= 70 {
+        return one_line;
+    }
+    let mut out = String::from("[\n");
+    let mut line = String::new();
+    for item in quoted {
+        if !line.is_empty() && line.len() + item.len() + 2 > 80 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line.clear();
+        }
+        if line.is_empty() {
+            line.push_str("    ");
+        }
+        line.push_str(&item);
+        line.push_str(", ");
+    }
+    out.push_str(line.trim_end());
+    out.push_str("\n]");
+    out
+}
+
+/// `debrief.toml` with every setting of `config` written out and explained. Parsing
+/// it gives `config` back (the tests check this for the defaults).
+pub fn config_toml(config: &Config) -> String {
+    let mut out = String::new();
+    let mut line = |text: &str| {
+        out.push_str(text);
+        out.push('\n');
+    };
+    line("# debrief.toml: the site config. Every key is optional and has a default;");
+    line("# this file writes every default out so that you can see and change it.");
+    line("# docs/reference.md in the Debrief repository describes each key.");
+    line("");
+    line("# The site's name, shown in the header, the browser tab and the feed.");
+    line(&format!("title = {}", toml_string(&config.title)));
+    line("# One line under the title, and the feed's subtitle.");
+    line(&format!(
+        "description = {}",
+        toml_string(&config.description)
+    ));
+    line("# Where the site is published. It may carry a path, such as");
+    line("# https://example.com/incidents/: every link of the site then starts with it.");
+    line("# `debrief build --base-url URL` overrides it (the CI workflows do), and");
+    line("# `debrief serve` always uses its own local address.");
+    line(&format!("base_url = {}", toml_string(&config.base_url)));
+    line("# The language of the pages, for <html lang>.");
+    line(&format!("language = {}", toml_string(&config.language)));
+    line("# Times written without an offset are in this IANA time zone, such as");
+    line("# \"Europe/Berlin\" or \"America/New_York\". An offset is never guessed.");
+    line(&format!(
+        "timezone = {}",
+        toml_string(&config.timezone_name)
+    ));
+    line("# `internal` or `public`: the visibility of incidents that do not say.");
+    line("# `debrief build --public` leaves internal incidents out.");
+    line(&format!(
+        "default_visibility = {}",
+        toml_string(config.default_visibility.as_str())
+    ));
+    line("");
+    line("[markdown]");
+    line("# Raw HTML in postmortems is escaped unless this is true.");
+    line(&format!("unsafe_html = {}", config.markdown.unsafe_html));
+    line("# Syntax highlighting of code blocks: [light theme, dark theme], or one name");
+    line("# for both. `debrief check` lists the available names when one is unknown.");
+    let (light, dark) = &config.markdown.highlight_themes;
+    line(&format!(
+        "highlight_theme = {}",
+        toml_list(&[light.clone(), dark.clone()])
+    ));
+    line("");
+    line("# The severity scale, most severe first: the order is the rank. A postmortem's");
+    line("# `severity` is one of these keys. Defining [[severities]] replaces the built-in");
+    line("# scale, so a team that uses SEV1 to SEV4 replaces these with four of its own.");
+    line("# `color` is any CSS colour; it tints the badge.");
+    for s in &config.severities {
+        line("");
+        line("[[severities]]");
+        line(&format!("key = {}", toml_string(&s.key)));
+        line(&format!("label = {}", toml_string(&s.label)));
+        line(&format!("emoji = {}", toml_string(&s.emoji)));
+        line(&format!("color = {}", toml_string(&s.color)));
+        line(&format!("description = {}", toml_string(&s.description)));
+    }
+    line("");
+    line("# Components need no config: every name a postmortem lists in `components`");
+    line("# becomes one, with its own page. An entry here adds other names for the same");
+    line("# component (matched ignoring case), a category and a description:");
+    line("#");
+    line("# [[components]]");
+    line("# name = \"Kubernetes\"");
+    line("# aliases = [\"k8s\", \"kube\"]");
+    line("# category = \"orchestration\"");
+    line("# description = \"The container orchestrator our services run on.\"");
+    line("#");
+    line("# [[components]]");
+    line("# name = \"PostgreSQL\"");
+    line("# aliases = [\"postgres\", \"pg\"]");
+    line("# category = \"storage\"");
+    for c in &config.components {
+        line("");
+        line("[[components]]");
+        line(&format!("name = {}", toml_string(&c.name)));
+        if !c.aliases.is_empty() {
+            line(&format!("aliases = {}", toml_list(&c.aliases)));
+        }
+        if let Some(category) = &c.category {
+            line(&format!("category = {}", toml_string(category)));
+        }
+        if let Some(description) = &c.description {
+            line(&format!("description = {}", toml_string(description)));
+        }
+    }
+    line("");
+    line("# Lesson themes group the lessons of every postmortem on the lessons index. A");
+    line("# lesson belongs to the themes it names (`themes: [monitoring]`), else to every");
+    line("# theme with a keyword in its text, else to `other`. Keywords match whole words,");
+    line("# ignoring case, with no stemming: list every form you want (alert, alerting).");
+    line("# These are the built-in themes. Because this file defines [[lesson_themes]],");
+    line("# a lesson naming a theme that is not listed here is an error; delete every");
+    line("# [[lesson_themes]] entry to use the built-in themes, where such a theme is");
+    line("# created with its key as its label.");
+    for theme in &config.themes {
+        write_theme(&mut line, theme);
+    }
+    out
+}
+
+fn write_theme(line: &mut impl FnMut(&str), theme: &Theme) {
+    line("");
+    if theme.key == crate::config::OTHER_THEME {
+        line("# Lessons that fit no other theme. It always exists; you may relabel it.");
+    }
+    line("[[lesson_themes]]");
+    line(&format!("key = {}", toml_string(&theme.key)));
+    line(&format!("label = {}", toml_string(&theme.label)));
+    line(&format!("keywords = {}", toml_list(&theme.keywords)));
+}
+
+/// The about page of a new site, its severity table made from `config`.
+pub fn about_page(config: &Config) -> String {
+    let mut table = String::from("| Level | Key | Meaning |\n|---|---|---|\n");
+    for s in &config.severities {
+        let cell = |text: &str| text.replace('|', "\\|");
+        table.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            cell(format!("{} {}", s.emoji, s.label).trim()),
+            s.key,
+            cell(&s.description)
+        ));
+    }
+    let first = config.severities.first().map_or("", |s| s.key.as_str());
+    embedded::ABOUT_PAGE
+        .replace("{severity_table}", table.trim_end())
+        .replace("{first_severity}", first)
+}
+
+/// A YAML double-quoted string: `\`, `"` and control characters are escaped.
+fn yaml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Where `debrief new` writes a postmortem: `content/incidents/<date>-<slug>.md`.
+/// `None` when the title has no letter or digit to make a file name from.
+pub fn incident_path(title: &str, date: Date) -> Option<String> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return None;
+    }
+    Some(format!("content/incidents/{date}-{slug}.md"))
+}
+
+/// A new postmortem: the front-matter skeleton with `title`, `date` and `severity`
+/// filled in, every other field present and explained, and the usual sections with
+/// guidance in comments. `severity` must be a key of `config`.
+pub fn new_incident(title: &str, date: Date, severity: &str, config: &Config) -> String {
+    let keys: Vec<&str> = config.severities.iter().map(|s| s.key.as_str()).collect();
+    // The title goes in last, so that text in it is never taken for a placeholder.
+    embedded::NEW_INCIDENT
+        .replace("{date}", &date.to_string())
+        .replace("{severity_keys}", &keys.join(", "))
+        .replace("{severity}", severity)
+        .replace("\"{title}\"", &yaml_string(title.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_config;
+    use crate::content::incident::INCIDENT_KEYS;
+
+    #[test]
+    fn the_written_config_parses_back_to_the_defaults() {
+        let defaults = Config::default();
+        let text = config_toml(&defaults);
+        let (parsed, diags) = parse_config(&text, "debrief.toml");
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let mut parsed = parsed.expect("the written config is valid");
+        // The two differences are intended: the file names its lesson themes
+        // (so an unlisted theme is an error) and says where its highlight theme is.
+        assert!(parsed.themes_configured);
+        assert!(parsed.markdown.highlight_pos.is_some());
+        parsed.themes_configured = defaults.themes_configured;
+        parsed.markdown.highlight_pos = None;
+        assert_eq!(parsed.timezone_name, defaults.timezone_name);
+        parsed.timezone = defaults.timezone.clone();
+        assert_eq!(parsed, defaults);
+    }
+
+    #[test]
+    fn config_strings_are_escaped_and_lists_wrap() {
+        assert_eq!(
+            toml_string("a \"b\" \\ c\u{1}"),
+            "\"a \\\"b\\\" \\\\ c\\u0001\""
+        );
+        let long: Vec<String> = (0..30).map(|i| format!("keyword{i}")).collect();
+        let list = toml_list(&long);
+        assert!(list.lines().all(|l| l.len() <= 80), "{list}");
+        let parsed: toml::Value = toml::from_str(&format!("k = {list}")).unwrap();
+        assert_eq!(parsed["k"].as_array().map(Vec::len), Some(30));
+    }
+
+    #[test]
+    fn the_example_postmortem_uses_every_front_matter_key() {
+        let (_, text) = embedded::SITE_FILES
+            .iter()
+            .find(|(path, _)| path.starts_with("content/incidents/"))
+            .expect("an example postmortem");
+        for key in INCIDENT_KEYS {
+            assert!(
+                text.lines().any(|l| l.starts_with(&format!("{key}:"))),
+                "the example postmortem does not use `{key}`"
+            );
+        }
+    }
+
+    #[test]
+    fn the_about_page_lists_every_severity() {
+        let page = about_page(&Config::default());
+        assert!(!page.contains("{severity_table}") && !page.contains("{first_severity}"));
+        assert!(page.contains("| 🤬 Production | `production` | Customers were affected. |"));
+        assert!(page.contains("--severity production"));
+    }
+
+    #[test]
+    fn new_incident_fills_the_skeleton_and_quotes_the_title() {
+        let config = Config::default();
+        let date = Date::new(2024, 5, 1).unwrap();
+        let text = new_incident("Disk \"full\" {date} \\ again", date, "minor", &config);
+        assert!(text.contains("title: \"Disk \\\"full\\\" {date} \\\\ again\"\n"));
+        assert!(text.contains("\ndate: 2024-05-01\n"));
+        assert!(text.contains("\nseverity: minor\n"));
+        assert!(text.contains("# One of: production, non-prod, minor "));
+        for section in [
+            "Summary",
+            "Impact",
+            "How it unfolded",
+            "Root cause",
+            "Contributing factors",
+            "What went well",
+        ] {
+            assert!(text.contains(&format!("\n## {section}\n")), "{section}");
+        }
+        for field in ["lessons: []", "action_items: []", "timeline: []"] {
+            assert!(text.contains(field), "{field}");
+        }
+    }
+
+    #[test]
+    fn incident_paths_need_a_letter_or_digit() {
+        let date = Date::new(2024, 5, 1).unwrap();
+        assert_eq!(
+            incident_path("Payments down: 45 minutes!", date).as_deref(),
+            Some("content/incidents/2024-05-01-payments-down-45-minutes.md")
+        );
+        assert_eq!(incident_path("?!", date), None);
+    }
+
+    #[test]
+    fn init_writes_the_workflow_of_the_chosen_host() {
+        let github = site_files(Some(Ci::Github));
+        let workflow = github
+            .iter()
+            .find(|f| f.path == ".github/workflows/pages.yml")
+            .expect("workflow");
+        assert_eq!(workflow.bytes, embedded::GITHUB_WORKFLOW.as_bytes());
+        let gitlab = site_files(Some(Ci::Gitlab));
+        assert!(gitlab.iter().any(|f| f.path == ".gitlab-ci.yml"));
+        assert!(
+            !site_files(None)
+                .iter()
+                .any(|f| f.path.starts_with(".git") && f.path != ".gitignore")
+        );
+    }
+}
