@@ -11,6 +11,7 @@ pub mod plan;
 pub mod search;
 pub mod stats;
 pub mod template_errors;
+pub mod template_loops;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -83,8 +84,8 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Temp
         diags.push(template_errors::link_error(&sources, &e));
         return None;
     }
-    let mut problems = template_errors::check_includes(&tera, &sources);
-    problems.extend(template_errors::check_macro_recursion(&tera, &sources));
+    let mut problems = template_loops::check_includes(&tera, &sources);
+    problems.extend(template_loops::check_macro_recursion(&tera, &sources));
     if !problems.is_empty() {
         for p in problems {
             diags.push(p);

@@ -4,14 +4,12 @@
 //!
 //! Tera 1 gives positions only for syntax errors, so for render errors the
 //! variable, filter or macro it names is looked up in the template and its
-//! parents. Include loops are found here before rendering, since Tera would
-//! recurse until the stack runs out.
+//! parents.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::error::Error as _;
 
 use serde_json::Value;
-use tera::ast::Node;
 use tera::{ErrorKind, Tera};
 
 use crate::diag::{Diagnostic, LineIndex, Location, Pos, nearest};
@@ -60,7 +58,8 @@ impl Sources {
         })
     }
 
-    fn location(&self, name: &str, needle: Option<&str>) -> Location {
+    /// Where `needle` first occurs in template `name`, else the file alone.
+    pub(crate) fn location(&self, name: &str, needle: Option<&str>) -> Location {
         needle
             .and_then(|n| self.find(&[name.to_string()], n))
             .unwrap_or_else(|| Location::file(self.path(name)))
@@ -152,251 +151,6 @@ pub fn link_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
             )
         }
     }
-}
-
-/// How one template refers to another.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reference {
-    /// `{% include %}`; `required` unless `ignore missing` or a list of choices.
-    Include { required: bool },
-    /// `{% extends %}`.
-    Extends,
-    /// `{% import ... as ... %}`.
-    Import,
-}
-
-/// Includes, parents and macro files a template refers to, from its syntax tree.
-fn references(nodes: &[Node], out: &mut Vec<(String, Reference)>) {
-    for node in nodes {
-        match node {
-            Node::Include(_, names, ignore_missing) => {
-                let required = !*ignore_missing && names.len() == 1;
-                out.extend(
-                    names
-                        .iter()
-                        .map(|n| (n.clone(), Reference::Include { required })),
-                );
-            }
-            Node::Extends(_, name) => out.push((name.clone(), Reference::Extends)),
-            Node::ImportMacro(_, name, _) => out.push((name.clone(), Reference::Import)),
-            Node::MacroDefinition(_, m, _) => references(&m.body, out),
-            Node::FilterSection(_, f, _) => references(&f.body, out),
-            Node::Block(_, b, _) => references(&b.body, out),
-            Node::Forloop(_, f, _) => {
-                references(&f.body, out);
-                if let Some(empty) = &f.empty_body {
-                    references(empty, out);
-                }
-            }
-            Node::If(i, _) => {
-                for (_, _, body) in &i.conditions {
-                    references(body, out);
-                }
-                if let Some((_, body)) = &i.otherwise {
-                    references(body, out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Includes of templates that do not exist, and templates that include one another
-/// in a loop (which would recurse without end when rendered).
-pub fn check_includes(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
-    let mut problems = Vec::new();
-    let names: BTreeSet<&str> = tera.get_template_names().collect();
-    let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for &name in &names {
-        let Ok(template) = tera.get_template(name) else {
-            continue;
-        };
-        let mut refs = Vec::new();
-        references(&template.ast, &mut refs);
-        let mut targets = Vec::new();
-        for (target, reference) in refs {
-            if names.contains(target.as_str()) {
-                // A macro file may call its own macros through `self::`.
-                if !(reference == Reference::Import && target == name) {
-                    targets.push(target);
-                }
-            } else if reference == (Reference::Include { required: true }) {
-                let help =
-                    nearest(&target, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
-                problems.push(
-                    Diagnostic::error(
-                        sources.location(name, Some(&format!("\"{target}\""))),
-                        format!("template includes `{target}`, which does not exist"),
-                    )
-                    .with_help_opt(help),
-                );
-            }
-        }
-        edges.insert(name, targets);
-    }
-    // Depth-first search for cycles; each is reported once, at its first template.
-    let mut done: BTreeSet<&str> = BTreeSet::new();
-    let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
-    for &start in &names {
-        let mut path: Vec<&str> = Vec::new();
-        find_cycles(start, &edges, &mut path, &mut done, &mut |cycle: Vec<
-            &str,
-        >| {
-            let mut key: Vec<String> = cycle.iter().map(|s| s.to_string()).collect();
-            key.sort();
-            if reported.insert(key) {
-                let first = cycle[0];
-                let next = cycle.get(1).copied().unwrap_or(first);
-                problems.push(
-                    Diagnostic::error(
-                        sources.location(first, Some(&format!("\"{next}\""))),
-                        format!(
-                            "templates include each other in a loop: {} -> {first}",
-                            cycle.join(" -> ")
-                        ),
-                    )
-                    .with_help("a template cannot include itself, directly or through others"),
-                );
-            }
-        });
-    }
-    problems
-}
-
-fn find_cycles<'a>(
-    node: &'a str,
-    edges: &'a BTreeMap<&'a str, Vec<String>>,
-    path: &mut Vec<&'a str>,
-    done: &mut BTreeSet<&'a str>,
-    report: &mut dyn FnMut(Vec<&'a str>),
-) {
-    if let Some(at) = path.iter().position(|&n| n == node) {
-        report(path[at..].to_vec());
-        return;
-    }
-    if done.contains(node) {
-        return;
-    }
-    path.push(node);
-    for target in edges.get(node).into_iter().flatten() {
-        if let Some((&key, _)) = edges.get_key_value(target.as_str()) {
-            find_cycles(key, edges, path, done, report);
-        }
-    }
-    path.pop();
-    done.insert(node);
-}
-
-/// Macro calls that always happen when `nodes` render: outside any `if` branch or
-/// `for` body (their conditions and containers are always evaluated, though).
-fn unconditional_calls(nodes: &[Node], out: &mut Vec<(String, String)>) {
-    for node in nodes {
-        match node {
-            Node::VariableBlock(_, expr) => expr_calls(expr, out),
-            Node::Set(_, set) => expr_calls(&set.value, out),
-            Node::FilterSection(_, f, _) => {
-                f.filter.args.values().for_each(|e| expr_calls(e, out));
-                unconditional_calls(&f.body, out);
-            }
-            Node::Forloop(_, f, _) => expr_calls(&f.container, out),
-            Node::If(i, _) => {
-                if let Some((_, condition, _)) = i.conditions.first() {
-                    expr_calls(condition, out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn expr_calls(expr: &tera::ast::Expr, out: &mut Vec<(String, String)>) {
-    use tera::ast::ExprVal;
-    match &expr.val {
-        ExprVal::MacroCall(call) => {
-            out.push((call.namespace.clone(), call.name.clone()));
-            call.args.values().for_each(|e| expr_calls(e, out));
-        }
-        ExprVal::FunctionCall(call) => call.args.values().for_each(|e| expr_calls(e, out)),
-        ExprVal::Math(math) => {
-            expr_calls(&math.lhs, out);
-            expr_calls(&math.rhs, out);
-        }
-        // The right side of `and` / `or` may not be evaluated.
-        ExprVal::Logic(logic) => expr_calls(&logic.lhs, out),
-        ExprVal::In(within) => {
-            expr_calls(&within.lhs, out);
-            expr_calls(&within.rhs, out);
-        }
-        ExprVal::Array(items) => items.iter().for_each(|e| expr_calls(e, out)),
-        _ => {}
-    }
-    for filter in &expr.filters {
-        filter.args.values().for_each(|e| expr_calls(e, out));
-    }
-}
-
-/// Macros that call themselves, directly or through other macros, with no `if` on
-/// the way: rendering them would recurse until the stack runs out.
-pub fn check_macro_recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
-    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for name in tera.get_template_names() {
-        let Ok(template) = tera.get_template(name) else {
-            continue;
-        };
-        for (macro_name, definition) in &template.macros {
-            let mut calls = Vec::new();
-            unconditional_calls(&definition.body, &mut calls);
-            let targets = calls
-                .into_iter()
-                .filter_map(|(namespace, called)| {
-                    let file = if namespace == "self" {
-                        name.to_string()
-                    } else {
-                        template
-                            .imported_macro_files
-                            .iter()
-                            .find(|(_, ns)| *ns == namespace)
-                            .map(|(file, _)| file.clone())?
-                    };
-                    Some(format!("{file}::{called}"))
-                })
-                .collect();
-            edges.insert(format!("{name}::{macro_name}"), targets);
-        }
-    }
-    let graph: BTreeMap<&str, Vec<String>> =
-        edges.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    let mut problems = Vec::new();
-    let mut done = BTreeSet::new();
-    let mut reported: BTreeSet<Vec<String>> = BTreeSet::new();
-    for &start in graph.keys() {
-        let mut path = Vec::new();
-        find_cycles(start, &graph, &mut path, &mut done, &mut |cycle: Vec<
-            &str,
-        >| {
-            let mut key: Vec<String> = cycle.iter().map(|s| s.to_string()).collect();
-            key.sort();
-            if !reported.insert(key) {
-                return;
-            }
-            let (file, name) = cycle[0].split_once("::").unwrap_or((cycle[0], ""));
-            let location = sources.location(file, Some(name));
-            let message = if cycle.len() == 1 {
-                format!("macro `{name}` calls itself with no condition, so it would never stop")
-            } else {
-                format!(
-                    "macros call each other with no condition, so they would never stop: {} -> {}",
-                    cycle.join(" -> "),
-                    cycle[0]
-                )
-            };
-            problems.push(
-                Diagnostic::error(location, message)
-                    .with_help("put the recursive call inside an `if` that ends it"),
-            );
-        });
-    }
-    problems
 }
 
 /// A render failure: the innermost cause, located in the template or its parents,
