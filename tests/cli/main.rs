@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod colour;
+mod docs;
 mod escaping;
 mod export;
 mod init;
