@@ -212,8 +212,10 @@ pub fn build_library(
         );
     }
 
+    let highlights = markdown::highlight::Highlights::new();
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
+        highlights: Some(&highlights),
     };
     let rendered: Vec<(Rendered, Vec<Diagnostic>, Vec<FragmentLink>)> = published
         .par_iter()
@@ -527,7 +529,7 @@ fn render_body(
     path: &str,
     body: &str,
     body_line: usize,
-    options: &markdown::Options,
+    options: &markdown::Options<'_>,
     targets: &HashMap<String, Target>,
 ) -> (Rendered, Vec<Diagnostic>, Vec<FragmentLink>) {
     let dir = parent_dir(path);

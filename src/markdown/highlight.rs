@@ -2,12 +2,12 @@
 //! classes) and the theme CSS that colours it, light and dark.
 //!
 //! Syntaxes and themes are the bundled defaults plus two small grammars (TOML and
-//! Dockerfile), loaded once. Highlighting never fails a build: every problem gives
-//! `None` and the caller shows the code as plain text.
+//! Dockerfile), loaded once and never changed. Identical code blocks of one build are
+//! highlighted once through a [`Highlights`] memo that the build owns. Highlighting
+//! never fails a build: every problem gives `None` and the caller shows plain text.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
@@ -29,33 +29,15 @@ const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
 /// A single line longer than this also disables highlighting of its block.
 const MAX_LINE_BYTES: usize = 16 * 1024;
 
-/// Code blocks larger than this are not kept in the cache.
-const MAX_CACHED_CODE_BYTES: usize = 64 * 1024;
-
-/// When the cache holds more bytes than this it is emptied.
-const MAX_CACHE_BYTES: usize = 32 * 1024 * 1024;
+/// Code blocks larger than this are not remembered: a repeated big block is rare, and
+/// keeping it would only cost memory.
+const MAX_REMEMBERED_CODE_BYTES: usize = 64 * 1024;
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 static EXTRA_SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(load_extra_syntaxes);
 
 static THEMES: LazyLock<ThemeSet> = LazyLock::new(ThemeSet::load_defaults);
-
-/// Highlighted HTML by hash of (syntax, code). Only a memo: the output is the same
-/// with or without it, but `serve` rebuilds every page on every change.
-static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(Cache::default()));
-
-#[derive(Default)]
-struct Cache {
-    entries: HashMap<u64, CacheEntry>,
-    bytes: usize,
-}
-
-struct CacheEntry {
-    syntax: &'static str,
-    code: String,
-    html: String,
-}
 
 /// Common fence tokens that the bundled grammars know under another name.
 const ALIASES: &[(&str, &str)] = &[
@@ -145,20 +127,81 @@ pub fn nearest_language(token: &str) -> Option<&'static str> {
 /// Highlights code into HTML with CSS classes (`hl-` prefixed), or `None` if the
 /// language is unknown, the code is too big to highlight safely, or syntect fails.
 pub fn highlight(code: &str, language: &str) -> Option<String> {
-    let (set, syntax) = find_syntax(language)?;
+    let (set, syntax) = highlightable(code, language)?;
+    highlight_safely(set, syntax, code)
+}
+
+/// The highlighted code blocks of one build, by syntax and code, so that a block that
+/// occurs in many bodies (a shared config snippet, a common command) is highlighted
+/// once. It only saves work: the HTML is the same with or without it. The build that
+/// creates it shares it between the threads rendering bodies and drops it afterwards.
+#[derive(Default)]
+pub struct Highlights {
+    /// Syntax name, then code, to the highlighted HTML (`None`: syntect gave up).
+    entries: Mutex<HashMap<&'static str, HashMap<String, Option<String>>>>,
+}
+
+impl std::fmt::Debug for Highlights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("Highlights")
+            .field("blocks", &entries.values().map(HashMap::len).sum::<usize>())
+            .finish()
+    }
+}
+
+impl Highlights {
+    /// An empty memo.
+    pub fn new() -> Highlights {
+        Highlights::default()
+    }
+
+    /// Like [`highlight`], highlighting each distinct (syntax, code) pair only once.
+    pub fn highlight(&self, code: &str, language: &str) -> Option<String> {
+        let (set, syntax) = highlightable(code, language)?;
+        if code.len() > MAX_REMEMBERED_CODE_BYTES {
+            return highlight_safely(set, syntax, code);
+        }
+        let name = syntax.name.as_str();
+        if let Some(known) = self.lookup(name, code) {
+            return known;
+        }
+        // Highlight outside the lock: two threads may both highlight the same new
+        // block, which gives the same HTML, rather than one waiting on the other.
+        let html = highlight_safely(set, syntax, code);
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries
+            .entry(name)
+            .or_default()
+            .entry(code.to_string())
+            .or_insert_with(|| html.clone());
+        html
+    }
+
+    fn lookup(&self, syntax: &str, code: &str) -> Option<Option<String>> {
+        let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.get(syntax)?.get(code).cloned()
+    }
+}
+
+/// The syntax for a block, or `None` when it must be shown as plain text: unknown
+/// language, or code too big (or with a line too long) to highlight safely.
+fn highlightable(
+    code: &str,
+    language: &str,
+) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
+    let found = find_syntax(language)?;
     if code.len() > MAX_HIGHLIGHT_BYTES || code.split('\n').any(|line| line.len() > MAX_LINE_BYTES)
     {
         return None;
     }
-    let name = syntax.name.as_str();
-    let key = cache_key(name, code);
-    if let Some(html) = cached(key, name, code) {
-        return Some(html);
-    }
-    // A panic inside a grammar must not take the build down with it.
-    let html = catch_unwind(AssertUnwindSafe(|| highlight_with(set, syntax, code))).ok()??;
-    remember(key, name, code, &html);
-    Some(html)
+    Some(found)
+}
+
+/// Highlights, turning a panic inside a grammar into `None`: it must not take the
+/// build down with it.
+fn highlight_safely(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
+    catch_unwind(AssertUnwindSafe(|| highlight_with(set, syntax, code))).ok()?
 }
 
 /// The CSS for the light theme, then the dark theme inside
@@ -279,44 +322,6 @@ fn highlight_with(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Opti
             .ok()?;
     }
     Some(generator.finalize())
-}
-
-fn cache_key(syntax: &str, code: &str) -> u64 {
-    // `DefaultHasher::new()` has fixed keys, so the key is the same in every run.
-    let mut hasher = DefaultHasher::new();
-    syntax.hash(&mut hasher);
-    code.hash(&mut hasher);
-    hasher.finish()
-}
-
-fn cached(key: u64, syntax: &str, code: &str) -> Option<String> {
-    let cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    cache
-        .entries
-        .get(&key)
-        .filter(|e| e.syntax == syntax && e.code == code)
-        .map(|e| e.html.clone())
-}
-
-fn remember(key: u64, syntax: &'static str, code: &str, html: &str) {
-    if code.len() > MAX_CACHED_CODE_BYTES {
-        return;
-    }
-    let size = code.len() + html.len();
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    if cache.bytes + size > MAX_CACHE_BYTES {
-        cache.entries.clear();
-        cache.bytes = 0;
-    }
-    let entry = CacheEntry {
-        syntax,
-        code: code.to_string(),
-        html: html.to_string(),
-    };
-    if let Some(old) = cache.entries.insert(key, entry) {
-        cache.bytes = cache.bytes.saturating_sub(old.code.len() + old.html.len());
-    }
-    cache.bytes += size;
 }
 
 /// Writes the dark theme's rules under `scope`, after a reset: light rules that the
@@ -597,11 +602,19 @@ mod tests {
     }
 
     #[test]
-    fn highlight_is_cached_and_deterministic() {
+    fn remembered_highlighting_matches_direct_highlighting() {
         let code = "fn main() { println!(\"hi\"); }\n";
-        let first = highlight(code, "rust").unwrap();
-        let second = highlight(code, "rs").unwrap();
-        assert_eq!(first, second);
+        let direct = highlight(code, "rust").unwrap();
+        let highlights = Highlights::new();
+        let first = highlights.highlight(code, "rust").unwrap();
+        let again = highlights.highlight(code, "rs").unwrap();
+        assert_eq!(first, direct);
+        assert_eq!(again, direct);
+        assert_eq!(format!("{highlights:?}"), "Highlights { blocks: 1 }");
+        assert_eq!(highlights.highlight(code, "nosuchlanguage"), None);
+        let big = "x: 1\n".repeat(MAX_REMEMBERED_CODE_BYTES / 5 + 1);
+        assert_eq!(highlights.highlight(&big, "yaml"), highlight(&big, "yaml"));
+        assert_eq!(format!("{highlights:?}"), "Highlights { blocks: 1 }");
     }
 
     #[test]

@@ -13,12 +13,15 @@ use serde::Serialize;
 
 use crate::diag::Level;
 
-/// Options from the site config.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
+/// Options from the site config, and the build's highlighting memo.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'h> {
     /// Raw HTML in a body is emitted as is (and heading attributes are kept);
     /// otherwise it is escaped and shown as text.
     pub unsafe_html: bool,
+    /// Code blocks already highlighted in this build; without it every block is
+    /// highlighted afresh (the HTML is the same).
+    pub highlights: Option<&'h highlight::Highlights>,
 }
 
 /// What to do with a link whose destination is a relative path to a `.md` file.
@@ -87,7 +90,11 @@ pub struct Rendered {
 /// Renders a Markdown body. `resolve` is called with the raw destination of every link
 /// (not images) whose destination is relative (no scheme, not starting with `/` or `#`)
 /// and whose path part (before any `#` or `?`) ends in `.md` (case-insensitive).
-pub fn render(body: &str, options: &Options, resolve: &dyn Fn(&str) -> LinkRewrite) -> Rendered {
+pub fn render(
+    body: &str,
+    options: &Options<'_>,
+    resolve: &dyn Fn(&str) -> LinkRewrite,
+) -> Rendered {
     let mut flags = pulldown_cmark::Options::empty();
     flags.insert(pulldown_cmark::Options::ENABLE_TABLES);
     flags.insert(pulldown_cmark::Options::ENABLE_FOOTNOTES);
@@ -157,7 +164,7 @@ pub fn heading_id(text: &str) -> String {
 /// recursion and takes linear time whatever the nesting.
 struct Events<'a, 'r> {
     parser: OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
-    options: &'r Options,
+    options: &'r Options<'r>,
     resolve: &'r dyn Fn(&str) -> LinkRewrite,
     /// Events ready for the HTML writer.
     queue: VecDeque<Event<'a>>,
@@ -605,7 +612,10 @@ impl<'a> Events<'a, '_> {
             ),
             Some(language) => {
                 let highlighted = if highlight::is_known_language(language) {
-                    highlight::highlight(&block.code, language)
+                    match self.options.highlights {
+                        Some(memo) => memo.highlight(&block.code, language),
+                        None => highlight::highlight(&block.code, language),
+                    }
                 } else {
                     let help = match highlight::nearest_language(language) {
                         Some(near) => format!("did you mean `{near}`?"),
@@ -825,7 +835,10 @@ mod tests {
     fn heading_attributes_need_unsafe_html() {
         let body = "## Hi {#x onclick=alert(1)}\n";
         assert!(!md(body).html.contains("onclick"));
-        let unsafe_options = Options { unsafe_html: true };
+        let unsafe_options = Options {
+            unsafe_html: true,
+            ..Options::default()
+        };
         assert!(
             render(body, &unsafe_options, &keep)
                 .html
@@ -867,7 +880,14 @@ mod tests {
             "{}",
             safe.html
         );
-        let raw = render(body, &Options { unsafe_html: true }, &keep);
+        let raw = render(
+            body,
+            &Options {
+                unsafe_html: true,
+                ..Options::default()
+            },
+            &keep,
+        );
         assert!(
             raw.html.contains("<script>alert(1)</script>"),
             "{}",

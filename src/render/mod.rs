@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod context;
 pub mod export;
+mod page_context;
 pub mod plan;
 pub mod search;
 pub mod stats;
@@ -27,6 +28,7 @@ use crate::library::urls::{file_for, rel};
 use crate::markdown::highlight;
 use crate::progress::Progress;
 use context::Views;
+use page_context::{PageContext, pick};
 pub use plan::{OutputFile, Plan};
 use template_errors::Sources;
 
@@ -155,7 +157,7 @@ pub fn render_site_with_progress(
         .map(|n| views.summary(n))
         .collect();
     let urls = &library.urls;
-    let mut base = tera::Context::new();
+    let mut base = PageContext::default();
     base.insert("site", &views.site());
     base.insert("nav", &views.nav());
     base.insert("severities", views.severities());
@@ -198,48 +200,60 @@ pub fn render_site_with_progress(
             ctx.insert("permalink", &urls.permalink(&location));
             let template = match job {
                 Job::Home | Job::Incidents => {
-                    ctx.insert("incidents", &summaries);
-                    ctx.insert("facets", &facets);
+                    ctx.put("incidents", Value::Array(summaries.clone()));
+                    ctx.put("facets", facets.clone());
                     "index.html"
                 }
                 Job::Incident(n) => {
                     let entry = views.entry(n);
-                    ctx.insert("incident", &views.incident(n, &summaries[n]));
-                    let related: Vec<&Value> =
-                        entry.related.iter().map(|&r| &summaries[r]).collect();
-                    ctx.insert("related", &related);
-                    ctx.insert("previous", &summaries.get(n + 1));
-                    ctx.insert("next", &n.checked_sub(1).map(|p| &summaries[p]));
+                    ctx.put("incident", views.incident(n, &summaries[n]));
+                    ctx.put("related", pick(&summaries, &entry.related));
+                    let near = |m: Option<usize>| {
+                        m.and_then(|m| summaries.get(m))
+                            .cloned()
+                            .unwrap_or(Value::Null)
+                    };
+                    ctx.put("previous", near(Some(n + 1)));
+                    ctx.put("next", near(n.checked_sub(1)));
                     "incident.html"
                 }
                 Job::Severity(s) => {
                     ctx.insert("severity", views.severity(s));
-                    let list: Vec<&Value> = library.by_severity[s]
-                        .iter()
-                        .map(|&n| &summaries[n])
-                        .collect();
-                    ctx.insert("incidents", &list);
+                    ctx.put("incidents", pick(&summaries, &library.by_severity[s]));
                     "severity.html"
                 }
                 Job::Components => {
                     let list: Vec<Value> = (0..library.components.len())
                         .map(|c| views.component(c))
                         .collect();
-                    ctx.insert("components", &list);
-                    ctx.insert("component_groups", &views.component_groups());
+                    ctx.put("components", Value::Array(list));
+                    ctx.put("component_groups", Value::Array(views.component_groups()));
                     "components.html"
                 }
                 Job::Component(c) => {
                     let term = &library.components[c];
-                    ctx.insert("component", &views.component(c));
-                    let list: Vec<&Value> = term.incidents.iter().map(|&n| &summaries[n]).collect();
-                    ctx.insert("incidents", &list);
-                    let pairs: Vec<(usize, usize)> = term
-                        .incidents
-                        .iter()
-                        .flat_map(|&n| (0..library.incidents[n].lessons.len()).map(move |l| (n, l)))
-                        .collect();
-                    ctx.insert("lessons", &views.lessons(&pairs, &summaries));
+                    ctx.put("component", views.component(c));
+                    ctx.put("incidents", pick(&summaries, &term.incidents));
+                    // Grouped here, in one pass, rather than by filtering every lesson
+                    // for every incident in the template.
+                    let mut lessons = Vec::new();
+                    let mut groups = Vec::new();
+                    for &n in &term.incidents {
+                        let pairs: Vec<(usize, usize)> = (0..library.incidents[n].lessons.len())
+                            .map(|l| (n, l))
+                            .collect();
+                        if pairs.is_empty() {
+                            continue;
+                        }
+                        let group = views.lessons(&pairs, &summaries);
+                        lessons.extend(group.iter().cloned());
+                        groups.push(serde_json::json!({
+                            "incident": summaries[n].clone(),
+                            "lessons": group,
+                        }));
+                    }
+                    ctx.put("lessons", Value::Array(lessons));
+                    ctx.put("lesson_groups", Value::Array(groups));
                     "component.html"
                 }
                 Job::Lessons => {
@@ -256,7 +270,7 @@ pub fn render_site_with_progress(
                             v
                         })
                         .collect();
-                    ctx.insert("themes", &themes);
+                    ctx.put("themes", Value::Array(themes));
                     let with_lessons = library
                         .incidents
                         .iter()
@@ -269,28 +283,26 @@ pub fn render_site_with_progress(
                     "lessons.html"
                 }
                 Job::Theme(t) => {
-                    ctx.insert("theme", &views.theme(t));
-                    ctx.insert("lessons", &views.theme_lessons(t, &summaries));
+                    ctx.put("theme", views.theme(t));
+                    ctx.put("lessons", Value::Array(views.theme_lessons(t, &summaries)));
                     "theme.html"
                 }
                 Job::Tag(t) => {
                     let term = &library.tags[t];
-                    ctx.insert("tag", &views.term(term));
-                    let list: Vec<&Value> = term.incidents.iter().map(|&n| &summaries[n]).collect();
-                    ctx.insert("incidents", &list);
+                    ctx.put("tag", views.term(term));
+                    ctx.put("incidents", pick(&summaries, &term.incidents));
                     "tag.html"
                 }
                 Job::Organization(o) => {
                     let term = &library.organizations[o];
-                    ctx.insert("organization", &views.term(term));
-                    let list: Vec<&Value> = term.incidents.iter().map(|&n| &summaries[n]).collect();
-                    ctx.insert("incidents", &list);
+                    ctx.put("organization", views.term(term));
+                    ctx.put("incidents", pick(&summaries, &term.incidents));
                     "organization.html"
                 }
                 Job::Actions => {
                     let actions = views.actions(&summaries);
                     ctx.insert("action_groups", &views.action_groups(&actions));
-                    ctx.insert("actions", &actions);
+                    ctx.put("actions", Value::Array(actions));
                     "actions.html"
                 }
                 Job::Stats => {
@@ -302,13 +314,13 @@ pub fn render_site_with_progress(
                     "search.html"
                 }
                 Job::Page(p) => {
-                    ctx.insert("page", &views.page(p));
+                    ctx.put("page", views.page(p));
                     "page.html"
                 }
                 Job::NotFound => "404.html",
                 Job::Feed => {
-                    let newest: Vec<&Value> = summaries.iter().take(FEED_SIZE).collect();
-                    ctx.insert("incidents", &newest);
+                    let newest: Vec<Value> = summaries.iter().take(FEED_SIZE).cloned().collect();
+                    ctx.put("incidents", Value::Array(newest));
                     let updated = library.incidents.first().map_or_else(
                         || "1970-01-01T00:00:00Z".to_string(),
                         |e| format!("{}T00:00:00Z", e.incident.date),
@@ -322,6 +334,7 @@ pub fn render_site_with_progress(
                 }
             };
             let path = file_for(&location);
+            let ctx = ctx.into_tera();
             tera.render(template, &ctx)
                 .map(|html| OutputFile {
                     path,
