@@ -589,7 +589,7 @@ fn render_body(
             help: p.help.clone(),
         })
         .collect();
-    let links = fragment_links
+    let mut links: Vec<FragmentLink> = fragment_links
         .into_inner()
         .into_iter()
         .map(|(call, target, fragment)| FragmentLink {
@@ -598,6 +598,12 @@ fn render_body(
             fragment,
         })
         .collect();
+    // Links within the page (`#id`) must name one of its own headings too.
+    links.extend(rendered.fragments.iter().map(|(offset, id)| FragmentLink {
+        location: at(*offset),
+        target: path.to_string(),
+        fragment: percent_decode(id),
+    }));
     (rendered, problems, links)
 }
 

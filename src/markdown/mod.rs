@@ -85,6 +85,9 @@ pub struct Rendered {
     /// The byte offset of every link passed to `resolve`, in call order, so that a
     /// caller can locate problems it finds later (a `#fragment` with no heading).
     pub resolved: Vec<usize>,
+    /// Links within the page (`#id`): byte offset and the id, for the caller to
+    /// check against the page's headings.
+    pub fragments: Vec<(usize, String)>,
 }
 
 /// Renders a Markdown body. `resolve` is called with the raw destination of every link
@@ -117,6 +120,7 @@ pub fn render(
         ids: Ids::default(),
         problems: Vec::new(),
         resolved: Vec::new(),
+        fragments: Vec::new(),
         html_block: None,
     };
     let mut html = String::with_capacity(body.len() + body.len() / 2);
@@ -133,6 +137,7 @@ pub fn render(
         plain_text: events.plain.text,
         problems,
         resolved: events.resolved,
+        fragments: events.fragments,
     }
 }
 
@@ -181,6 +186,7 @@ struct Events<'a, 'r> {
     ids: Ids,
     problems: Vec<BodyProblem>,
     resolved: Vec<usize>,
+    fragments: Vec<(usize, String)>,
     /// The text of an HTML block being read when raw HTML is escaped: held back
     /// so that a block of nothing but comments can be dropped.
     html_block: Option<String>,
@@ -476,6 +482,11 @@ impl<'a> Events<'a, '_> {
                 );
                 self.links.push(false);
                 return;
+            }
+            if let Some(id) = dest_url.strip_prefix('#').filter(|id| !id.is_empty())
+                && self.image_depth == 0
+            {
+                self.fragments.push((offset, id.to_string()));
             }
             if scheme.is_none() && is_md_path(&dest_url) {
                 self.resolved.push(offset);

@@ -39,7 +39,7 @@ fn hostile_site() -> Site {
         format!("timeline:\n  - at: \"09:00\"\n    text: {}", v("TL")),
     ]
     .join("\n");
-    let body = "Body <script>alert(10)</script> <b onclick=\"x\">raw</b>\n\n\
+    let body = "## What happened\n\nBody <script>alert(10)</script> <b onclick=\"x\">raw</b>\n\n\
         [j](javascript:alert(11)) [v](vbscript:x) [d](data:text/html,x) [JS](JaVaScRiPt:alert(1)) \
         [ent](&#106;avascript:alert(1)) [ok](https://example.com/ok) [m](mailto:a@example.com) \
         [r](#what-happened) [rel](other/page/)\n\n\
