@@ -203,10 +203,34 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
     }
 }
 
+/// Whether a symbolic link may be followed: its target lies inside the site folder,
+/// or inside the source folder being walked (which may itself be a link, e.g. a
+/// `content/` kept elsewhere in a monorepo).
+struct LinkPolicy {
+    root: PathBuf,
+    dir: PathBuf,
+}
+
+impl LinkPolicy {
+    fn new(root: &Path, dir: &Path) -> LinkPolicy {
+        LinkPolicy {
+            root: fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()),
+            dir: fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        }
+    }
+
+    fn allows(&self, entry: &walkdir::DirEntry) -> bool {
+        entry.depth() == 0
+            || !entry.path_is_symlink()
+            || fs::canonicalize(entry.path())
+                .is_ok_and(|t| t.starts_with(&self.root) || t.starts_with(&self.dir))
+    }
+}
+
 /// Reads every `.md` file under `content/`, in a stable order. Symlinks are followed
 /// only when they point inside the site folder; loops are errors.
 fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
-    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let links = LinkPolicy::new(root, content_dir);
     let pages_dir = content_dir.join(PAGES_DIR);
     let mut files = Vec::new();
     let mut walker = walkdir::WalkDir::new(content_dir)
@@ -222,20 +246,15 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
             }
         };
         let rel = display_path(root, entry.path());
-        if entry.path_is_symlink() {
-            let inside = fs::canonicalize(entry.path())
-                .map(|target| target.starts_with(&canonical_root))
-                .unwrap_or(false);
-            if !inside {
-                diags.push(Diagnostic::warning(
-                    Location::file(&rel),
-                    "symbolic link points outside the site folder and is skipped",
-                ));
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        if !links.allows(&entry) {
+            diags.push(Diagnostic::warning(
+                Location::file(&rel),
+                "symbolic link points outside the site folder and is skipped",
+            ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
         }
         let name = entry.file_name().to_string_lossy();
         if entry.depth() > 0 && name.starts_with('.') {
@@ -400,7 +419,7 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
 
 /// Regular files under `dir` (following links that stay in the site), sorted.
 fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
-    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let links = LinkPolicy::new(root, dir);
     let mut files = Vec::new();
     let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -415,9 +434,7 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf,
             }
         };
         let rel = display_path(root, entry.path());
-        if entry.path_is_symlink()
-            && !fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&canonical_root))
-        {
+        if !links.allows(&entry) {
             diags.push(Diagnostic::warning(
                 Location::file(&rel),
                 "symbolic link points outside the site folder and is skipped",
