@@ -280,15 +280,29 @@ pub fn display_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// The candidate closest to `value` by edit distance, when it is close enough to be a likely typo.
+/// The candidate closest to `value` by edit distance, when it is close enough to be a
+/// likely typo and no other candidate is as close (`sev3` is as near to `SEV1` as to
+/// `SEV2`, so neither is suggested).
 pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = value.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(distance, c)| *distance <= (c.chars().count().max(3) / 3).max(2))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, c)| c)
+    let mut best: Option<(usize, &'a str)> = None;
+    let mut tied = false;
+    for c in candidates {
+        let c_lower = c.to_lowercase();
+        let distance = strsim::damerau_levenshtein(&lower, &c_lower);
+        if distance > (c.chars().count().max(3) / 3).max(2) {
+            continue;
+        }
+        match best {
+            Some((d, b)) if distance == d && b.to_lowercase() != c_lower => tied = true,
+            Some((d, _)) if distance >= d => {}
+            _ => {
+                best = Some((distance, c));
+                tied = false;
+            }
+        }
+    }
+    if tied { None } else { best.map(|(_, c)| c) }
 }
 
 #[cfg(test)]
@@ -342,6 +356,8 @@ mod tests {
         assert_eq!(nearest("severty", keys), Some("severity"));
         assert_eq!(nearest("zzzzzzzz", keys), None);
         assert_eq!(nearest("Linkred", ["Linkerd", "etcd"]), Some("Linkerd"));
+        assert_eq!(nearest("sev3", ["SEV1", "SEV2"]), None);
+        assert_eq!(nearest("sev", ["SEV1", "SEV12"]), Some("SEV1"));
     }
 
     #[test]
