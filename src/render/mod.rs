@@ -454,3 +454,36 @@ fn job_rel(library: &Library, config: &Config, job: Job) -> String {
         Job::Sitemap => rel::SITEMAP.into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_attr_is_safe_in_attributes_and_script_blocks() {
+        let nasty = "</script><script>alert(1)</script> \" ' & ]]>";
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.register_filter("json_attr", json_attr);
+        tera.add_raw_template(
+            "t.html",
+            "<div data-v=\"{{ v | json_attr }}\"></div><script type=\"application/json\">{{ v | json_attr | safe }}</script>",
+        )
+        .unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("v", &serde_json::json!({ "k": nasty }));
+        let html = tera.render("t.html", &ctx).unwrap();
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+        let script = html
+            .split("<script type=\"application/json\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</script>").next())
+            .unwrap();
+        let parsed: Value = serde_json::from_str(script).unwrap();
+        assert_eq!(parsed["k"], nasty);
+        let attribute = html.split("data-v=\"").nth(1).unwrap();
+        let attribute = attribute.split('"').next().unwrap();
+        assert!(!attribute.contains('<') && !attribute.contains('\''));
+    }
+}
