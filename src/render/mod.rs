@@ -470,8 +470,8 @@ mod tests {
             "<div data-v=\"{{ v | json_attr }}\"></div><script type=\"application/json\">{{ v | json_attr | safe }}</script>",
         )
         .unwrap();
-        let mut ctx = tera::Context::new();
-        ctx.insert("v", &serde_json::json!({ "k": nasty }));
+        let ctx =
+            tera::Context::from_serialize(serde_json::json!({ "v": { "k": nasty } })).unwrap();
         let html = tera.render("t.html", &ctx).unwrap();
         assert_eq!(html.matches("<script").count(), 1, "{html}");
         assert_eq!(html.matches("</script>").count(), 1, "{html}");
