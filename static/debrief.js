@@ -225,7 +225,21 @@
       input.focus();
     });
     bar.hidden = false;
-    document.querySelector(".facets").classList.add("is-interactive");
+    const panel = document.querySelector(".facets");
+    panel.classList.add("is-interactive");
+    // On a phone the facets fold away behind a button so the list comes first.
+    const fold = panel.querySelector(".facets-toggle");
+    const groups = panel.querySelector(".facet-groups");
+    if (fold && groups) {
+      fold.hidden = false;
+      groups.classList.add("is-collapsible");
+      fold.addEventListener("click", () => {
+        const open = !panel.classList.contains("is-open");
+        panel.classList.toggle("is-open", open);
+        fold.setAttribute("aria-expanded", open ? "true" : "false");
+        fold.textContent = open ? "Hide filters" : "Show filters";
+      });
+    }
     update(false);
   };
 
