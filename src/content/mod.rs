@@ -382,6 +382,11 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
     if templates.is_dir() {
         for (path, rel) in walk_files(root, &templates, diags) {
             let name = display_path(&templates, &path);
+            // Editor swap and backup files (`.x.html.swp`, `x.html~`) and system files
+            // such as `.DS_Store` are not templates.
+            if name.split('/').any(|part| part.starts_with('.')) || name.ends_with('~') {
+                continue;
+            }
             match fs::read(&path).map(String::from_utf8) {
                 Ok(Ok(text)) => theme.templates.push((name, text)),
                 Ok(Err(e)) => diags.push(
