@@ -163,9 +163,11 @@ fn the_readme_links_the_docs() {
 fn the_template_guide_names_every_variable_a_template_receives() {
     let guide = repo_file("docs/templates.md");
     let render = repo_file("src/render/mod.rs");
-    let names: Vec<&str> = render
-        .split(".insert(\"")
-        .skip(1)
+    // Variables are serialised in with `.insert("name", ..)` or moved in with
+    // `.put("name", ..)`.
+    let names: Vec<&str> = [".insert(\"", ".put(\""]
+        .iter()
+        .flat_map(|call| render.split(call).skip(1))
         .filter_map(|rest| rest.split('"').next())
         .collect();
     assert!(names.contains(&"incident") && names.contains(&"site"));
