@@ -127,13 +127,8 @@ struct BuildProgress {
 
 impl BuildProgress {
     fn new(ui: Ui, with_bar: bool) -> BuildProgress {
-        let bar = with_bar.then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
-                bar.set_style(style);
-            }
-            bar
-        });
+        let bar =
+            with_bar.then(|| ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()));
         BuildProgress {
             ui,
             bar,
@@ -162,6 +157,11 @@ impl BuildProgress {
 impl Progress for BuildProgress {
     fn stage_started(&self, stage: Stage) {
         if let Some(bar) = &self.bar {
+            if stage != Stage::Render
+                && let Ok(style) = ProgressStyle::with_template("{spinner} {msg}")
+            {
+                bar.set_style(style);
+            }
             bar.set_message(format!("{}...", stage.name()));
         }
         self.reveal();
@@ -187,7 +187,7 @@ impl Progress for BuildProgress {
 
     fn render_started(&self, pages: usize) {
         if let Some(bar) = &self.bar {
-            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages") {
+            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}") {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar.set_length(pages as u64);
