@@ -187,15 +187,15 @@ pub fn config_toml(config: &Config) -> String {
     line("# component (matched ignoring case), a category and a description:");
     line("#");
     line("# [[components]]");
-    line("# name = \"Kubernetes\"");
-    line("# aliases = [\"k8s\", \"kube\"]");
-    line("# category = \"orchestration\"");
-    line("# description = \"The container orchestrator our services run on.\"");
+    line("# name = \"Checkout API\"");
+    line("# aliases = [\"checkout\", \"checkout-api\"]");
+    line("# category = \"services\"");
+    line("# description = \"Takes the basket and the payment details and places the order.\"");
     line("#");
     line("# [[components]]");
-    line("# name = \"PostgreSQL\"");
-    line("# aliases = [\"postgres\", \"pg\"]");
-    line("# category = \"storage\"");
+    line("# name = \"Ingress controller\"");
+    line("# aliases = [\"ingress\", \"ingress-nginx\"]");
+    line("# category = \"networking\"");
     for c in &config.components {
         line("");
         line("[[components]]");
@@ -319,6 +319,23 @@ mod tests {
         assert_eq!(parsed.timezone_name, defaults.timezone_name);
         parsed.timezone = defaults.timezone.clone();
         assert_eq!(parsed, defaults);
+    }
+
+    #[test]
+    fn the_commented_component_examples_are_valid_once_uncommented() {
+        let text = config_toml(&Config::default());
+        let start = text.find("# [[components]]").expect("component examples");
+        let examples: String = text[start..]
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| format!("{}\n", l.trim_start_matches('#').trim_start()))
+            .collect();
+        let (parsed, diags) = parse_config(&examples, "debrief.toml");
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        let components = parsed.expect("valid").components;
+        assert_eq!(components.len(), 2);
+        assert_eq!(components[0].name, "Checkout API");
+        assert_eq!(components[1].aliases, ["ingress", "ingress-nginx"]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Prints the new file's path on stdout; never replaces a file.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
@@ -93,7 +93,11 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
         bytes: text.into_bytes(),
     };
     let done = output::write_new_files(root, std::slice::from_ref(&file))?;
-    let path = root.join(&rel);
+    let path = if root == Path::new(".") {
+        PathBuf::from(&rel)
+    } else {
+        root.join(&rel)
+    };
     if done.created.is_empty() {
         return Err(Error::Exists { path });
     }
