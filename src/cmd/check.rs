@@ -24,6 +24,12 @@ pub enum Format {
 
 /// Flags of `debrief check`.
 #[derive(Debug, ClapArgs)]
+#[command(after_help = "\
+Examples:
+  debrief check                       every problem, each as PATH:LINE:COL
+  debrief check --strict              warnings fail too, as in CI
+  debrief check --format json         a JSON list for CI annotations
+  debrief check --public --drafts     check what a public build with drafts includes")]
 pub struct Args {
     /// Treat warnings as errors.
     #[arg(long)]

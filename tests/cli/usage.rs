@@ -34,7 +34,7 @@ fn help_shows_every_command_and_examples() {
     assert!(run.stdout.contains("Examples:"), "{}", run.stdout);
     assert!(run.stdout.contains("debrief init my-library"));
     assert!(run.stdout.contains("--quiet") && run.stdout.contains("--verbose"));
-    for command in ["build", "new", "init", "completions"] {
+    for command in ["build", "check", "new", "init", "completions"] {
         let run = debrief(&[command, "--help"]);
         run.expect_code(0);
         assert!(
@@ -142,4 +142,36 @@ fn verbose_lists_the_stages_with_their_times() {
         ["config", "content", "theme", "library", "render", "write"]
     );
     site.run(&["build", "--quiet", "--verbose"]).expect_code(2);
+}
+
+#[test]
+fn the_summary_is_coloured_only_when_colour_is_wanted() {
+    let site = small_site();
+    let build = |env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_debrief"));
+        command
+            .arg("--root")
+            .arg(site.path())
+            .arg("build")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let output = command.output().expect("run debrief");
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stderr).expect("utf-8")
+    };
+    let piped = build(&[]);
+    assert!(!piped.contains('\u{1b}'), "{piped:?}");
+    let forced = build(&[("CLICOLOR_FORCE", "1")]);
+    let summary = forced.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("\u{1b}[1m\u{1b}[32mbuilt\u{1b}[0m 1 incident into "),
+        "{summary:?}"
+    );
+    // NO_COLOR wins over a forced terminal; the progress bar never shows when piped.
+    let no_color = build(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!no_color.contains('\u{1b}'), "{no_color:?}");
 }
