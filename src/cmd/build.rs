@@ -112,6 +112,22 @@ fn bar_allowed(ui: Ui, terminal: bool, ci: bool) -> bool {
     terminal && !ci && !ui.quiet
 }
 
+/// With `--verbose`, prints each stage of the pipeline and its time to stderr.
+pub(crate) struct StageTimes(pub(crate) Ui);
+
+impl Progress for StageTimes {
+    fn stage_done(&self, stage: Stage, took: Duration) {
+        if self.0.verbose && !self.0.quiet {
+            let _ = writeln!(
+                anstream::stderr(),
+                "{:<8} {NOTE}{:>9.1} ms{NOTE:#}",
+                stage.name(),
+                took.as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
 /// How long a build runs before its progress bar appears: short builds never
 /// flash one.
 const SHOW_BAR_AFTER: Duration = Duration::from_millis(400);
@@ -168,17 +184,7 @@ impl Progress for BuildProgress {
     }
 
     fn stage_done(&self, stage: Stage, took: Duration) {
-        if !self.ui.verbose || self.ui.quiet {
-            return;
-        }
-        let line = format!(
-            "{:<8} {NOTE}{:>9.1} ms{NOTE:#}",
-            stage.name(),
-            took.as_secs_f64() * 1000.0
-        );
-        let print = || {
-            let _ = writeln!(anstream::stderr(), "{line}");
-        };
+        let print = || StageTimes(self.ui).stage_done(stage, took);
         match &self.bar {
             Some(bar) => bar.suspend(print),
             None => print(),

@@ -8,6 +8,7 @@ use clap::{Args as ClapArgs, ValueEnum};
 use serde::Serialize;
 
 use crate::BuildOptions;
+use crate::cmd::build::StageTimes;
 use crate::cmd::{SelectionArgs, Ui, print_diagnostics};
 use crate::diag::{Diagnostic, Diagnostics, Level, Location, display_path};
 use crate::error::Result;
@@ -54,11 +55,16 @@ struct JsonDiagnostic<'a> {
 
 /// Checks the site; exit code 1 on errors (or warnings with `--strict`).
 pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
-    let build = match crate::build(&BuildOptions {
-        root: root.to_path_buf(),
-        base_url: None,
-        selection: args.selection.into(),
-    }) {
+    // `--verbose` lists the stages with their times, as for `build`; no progress bar.
+    let progress = StageTimes(ui);
+    let build = match crate::build_with_progress(
+        &BuildOptions {
+            root: root.to_path_buf(),
+            base_url: None,
+            selection: args.selection.into(),
+        },
+        &progress,
+    ) {
         Ok(build) => build,
         Err(e) if matches!(args.format, Format::Json) => {
             // CI reads stdout: even a site that cannot be loaded gives a JSON answer.

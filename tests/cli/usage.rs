@@ -142,6 +142,15 @@ fn verbose_lists_the_stages_with_their_times() {
         ["config", "content", "theme", "library", "render", "write"]
     );
     site.run(&["build", "--quiet", "--verbose"]).expect_code(2);
+    let check = site.run(&["-v", "check"]);
+    check.expect_code(0);
+    let stages: Vec<&str> = check
+        .stderr
+        .lines()
+        .filter(|l| l.ends_with(" ms"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(stages, ["config", "content", "theme", "library", "render"]);
 }
 
 #[test]
