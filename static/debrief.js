@@ -403,10 +403,13 @@
     status.textContent = "Loading the search index\u2026";
     fetchJson(headUrl).then((data) => {
       head = data;
+      const names = data.components;
+      const normNames = names.map(norm);
       docs = data.docs.map(([title, slug, date, severity, components]) => ({
-        title, slug, date, severity, components,
+        title, slug, date, severity,
+        components: components.map((c) => names[c]),
         nTitle: norm(title),
-        nComponents: components.map(norm),
+        nComponents: components.map((c) => normNames[c]),
       }));
       run();
     }).catch(() => {

@@ -113,3 +113,78 @@ fn the_theme_works_in_a_real_browser() {
         "browser tests printed no summary:\n{report}"
     );
 }
+
+#[test]
+fn the_theme_assets_stay_small() {
+    let size = |name: &str| {
+        std::fs::metadata(manifest_dir().join("static").join(name))
+            .unwrap_or_else(|e| panic!("static/{name}: {e}"))
+            .len()
+    };
+    let total = size("debrief.css") + size("debrief.js");
+    assert!(
+        total < 60 * 1024,
+        "debrief.css and debrief.js together are {total} bytes (budget: 60 KiB)"
+    );
+}
+
+#[test]
+fn the_search_index_has_a_small_head_and_text_shards() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    build(
+        &manifest_dir().join("tests/browser/fixture"),
+        &site,
+        "https://example.org/docs/incidents/",
+    );
+    let read = |rel: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let head = read("search/index.json");
+    assert_eq!(head["prefix"], "/docs/incidents/incidents/");
+    assert_eq!(head["shards"], serde_json::json!(["shard-0.json"]));
+    let names = head["components"].as_array().expect("component names");
+    let docs = head["docs"].as_array().expect("docs");
+    let titles: Vec<&str> = docs.iter().map(|d| d[0].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Envoy certificate expiry takes down the edge",
+            "DNS failover flaps between regions for an hour",
+            "数据库连接池耗尽导致支付服务中断",
+            "Nightly batch exhausts the shared database quota",
+        ]
+    );
+    let envoy = &docs[0];
+    assert_eq!(envoy[1], "envoy-certificate-expiry");
+    assert_eq!(envoy[2], "2024-03-02");
+    assert_eq!(
+        head["severities"][envoy[3].as_u64().unwrap() as usize][0],
+        "SEV1"
+    );
+    let components: Vec<&str> = envoy[4]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| names[c.as_u64().unwrap() as usize].as_str().unwrap())
+        .collect();
+    assert_eq!(components, ["Envoy", "cert-manager"]);
+    // The alias in the DNS incident resolves to the same component.
+    assert!(docs[1][4].as_array().unwrap().contains(&envoy[4][0]));
+
+    let shard = read("search/shard-0.json");
+    let texts = shard.as_array().expect("shard");
+    assert_eq!(texts.len(), docs.len());
+    assert!(
+        texts[0][0]
+            .as_str()
+            .unwrap()
+            .starts_with("The wildcard certificate")
+    );
+    assert_eq!(
+        texts[0][1][1],
+        "Rehearse a manual certificate rotation every quarter."
+    );
+    assert!(texts[2][2].as_str().unwrap().contains("灰度发布"));
+}

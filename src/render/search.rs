@@ -38,8 +38,11 @@ struct Head<'a> {
     shards: Vec<String>,
     /// How many incidents each shard holds: shard `n` starts at doc `n * shard_size`.
     shard_size: usize,
-    /// Incidents in shard order (newest first): `[title, slug, date, severity index, components]`.
-    docs: Vec<(&'a str, &'a str, String, usize, Vec<&'a str>)>,
+    /// Component names, in the library's order; docs refer to them by index.
+    components: Vec<&'a str>,
+    /// Incidents in shard order (newest first):
+    /// `[title, slug, date, severity index, component indices]`.
+    docs: Vec<(&'a str, &'a str, String, usize, &'a [usize])>,
 }
 
 /// One incident's text in a shard: `[summary, lessons, body]`.
@@ -71,6 +74,7 @@ pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
             .collect(),
         shards: (0..shard_count).map(shard_name).collect(),
         shard_size: SHARD_SIZE,
+        components: library.components.iter().map(|c| c.name.as_str()).collect(),
         docs: incidents
             .iter()
             .map(|e| {
@@ -79,10 +83,7 @@ pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
                     e.incident.slug.value.as_str(),
                     e.incident.date.to_string(),
                     e.severity,
-                    e.components
-                        .iter()
-                        .map(|&c| library.components[c].name.as_str())
-                        .collect(),
+                    e.components.as_slice(),
                 )
             })
             .collect(),
