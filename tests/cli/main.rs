@@ -13,5 +13,6 @@ mod init;
 mod new;
 mod pages;
 mod sample;
+mod serve;
 mod support;
 mod usage;
