@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use debrief::serve::Server;
+use debrief::render::{OutputFile, Plan};
+use debrief::serve::{LiveSite, Server};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -36,6 +37,24 @@ fn build(root: &Path, output: &Path, base_url: &str) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every file under `dir` as a plan, for the server to answer from memory.
+fn plan_of(dir: &Path) -> Plan {
+    let mut plan = Plan::default();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("walk the built sites");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).expect("inside");
+            let parts: Vec<_> = rel.iter().map(|p| p.to_string_lossy()).collect();
+            plan.files.push(OutputFile {
+                path: parts.join("/"),
+                bytes: std::fs::read(entry.path()).expect("read a built file"),
+            });
+        }
+    }
+    plan.sort();
+    plan
 }
 
 /// Runs a command in `dir`, failing with its output when it fails.
@@ -73,7 +92,12 @@ fn the_theme_works_in_a_real_browser() {
     }
 
     let www = tempfile::tempdir().expect("temp dir");
-    let server = Arc::new(Server::bind(www.path(), "127.0.0.1:0").expect("bind a local port"));
+    let site = Arc::new(LiveSite::new());
+    let server = Arc::new(
+        Server::bind("127.0.0.1:0", Arc::clone(&site))
+            .expect("bind a local port")
+            .without_live_reload(),
+    );
     let origin = format!("http://{}", server.local_addr());
     let serving = Arc::clone(&server);
     let thread = std::thread::spawn(move || serving.run());
@@ -86,6 +110,7 @@ fn the_theme_works_in_a_real_browser() {
         &fixture_url,
     );
     build(&manifest_dir(), &www.path().join("sample"), &sample_url);
+    site.publish(plan_of(www.path()));
 
     let screenshots = manifest_dir().join("target/screenshots");
     let out = Command::new("node")

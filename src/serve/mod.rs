@@ -39,6 +39,8 @@ pub struct Server {
     site: Arc<LiveSite>,
     addr: SocketAddr,
     stopping: AtomicBool,
+    /// Whether HTML answers carry the live-reload snippet and events are streamed.
+    live_reload: bool,
 }
 
 impl fmt::Debug for Server {
@@ -96,7 +98,15 @@ impl Server {
             site,
             addr,
             stopping: AtomicBool::new(false),
+            live_reload: true,
         })
+    }
+
+    /// Serves the plan exactly as built: no live-reload snippet, no event stream.
+    /// For serving a finished site, as a static host would.
+    pub fn without_live_reload(mut self) -> Server {
+        self.live_reload = false;
+        self
     }
 
     /// The bound address (useful with port 0).
@@ -148,13 +158,20 @@ impl Server {
     fn answer(&self, request: Request) {
         let snapshot = self.site.snapshot();
         let reply = match parse_url_path(request.url()) {
-            Some(path) if is_events(&path) && *request.method() == Method::Get => {
+            Some(path)
+                if self.live_reload && is_events(&path) && *request.method() == Method::Get =>
+            {
                 let site = Arc::clone(&self.site);
                 // A stream lasts as long as the tab is open: it gets its own thread.
                 std::thread::spawn(move || stream_events(request, &site, &snapshot));
                 return;
             }
-            parsed => reply_to(&snapshot, request.method(), parsed.as_ref()),
+            parsed => reply_to(
+                &snapshot,
+                request.method(),
+                parsed.as_ref(),
+                self.live_reload,
+            ),
         };
         // A client that went away is not our problem, and the library never prints.
         let _ = request.respond(reply.into_response());
@@ -263,7 +280,12 @@ impl Reply {
 }
 
 /// Answers one request from a snapshot. HEAD bodies are dropped by `tiny_http`.
-fn reply_to(snapshot: &Snapshot, method: &Method, request: Option<&UrlPath>) -> Reply {
+fn reply_to(
+    snapshot: &Snapshot,
+    method: &Method,
+    request: Option<&UrlPath>,
+    live_reload: bool,
+) -> Reply {
     if !matches!(method, Method::Get | Method::Head) {
         let mut reply = Reply::text(405, "method not allowed");
         reply.extra_header = Some(("Allow", "GET, HEAD".to_string()));
@@ -282,7 +304,7 @@ fn reply_to(snapshot: &Snapshot, method: &Method, request: Option<&UrlPath>) -> 
         };
     };
     match route(plan, request) {
-        Route::File(path) => file_reply(snapshot, plan, &path, 200),
+        Route::File(path) => file_reply(snapshot, plan, &path, 200, live_reload),
         Route::Redirect(location) => Reply {
             status: 301,
             content_type: PLAIN,
@@ -290,17 +312,23 @@ fn reply_to(snapshot: &Snapshot, method: &Method, request: Option<&UrlPath>) -> 
             body: Vec::new(),
         },
         Route::NotFound if plan.get("404.html").is_some() => {
-            file_reply(snapshot, plan, "404.html", 404)
+            file_reply(snapshot, plan, "404.html", 404, live_reload)
         }
         Route::NotFound => Reply::text(404, "not found"),
     }
 }
 
-/// A file of the plan; HTML pages get the live-reload snippet.
-fn file_reply(snapshot: &Snapshot, plan: &Plan, path: &str, status: u16) -> Reply {
+/// A file of the plan; with live reload, HTML pages get the snippet.
+fn file_reply(
+    snapshot: &Snapshot,
+    plan: &Plan,
+    path: &str,
+    status: u16,
+    live_reload: bool,
+) -> Reply {
     let bytes = plan.get(path).map_or(&[][..], |f| f.bytes.as_slice());
     let content_type = content_type(path);
-    let body = if content_type == HTML {
+    let body = if live_reload && content_type == HTML {
         live::inject(bytes, &live::reload_snippet(snapshot))
     } else {
         bytes.to_vec()
@@ -426,6 +454,10 @@ mod tests {
 
     /// Runs a server over `site` for the duration of `f`.
     fn with_server(site: Arc<LiveSite>, f: impl FnOnce(SocketAddr)) {
+        with_server_of(Server::bind("127.0.0.1:0", site).unwrap(), f);
+    }
+
+    fn with_server_of(server: Server, f: impl FnOnce(SocketAddr)) {
         /// Stops the server even when the test body panics, so the scope can end.
         struct StopOnDrop<'a>(&'a Server);
         impl Drop for StopOnDrop<'_> {
@@ -433,7 +465,6 @@ mod tests {
                 self.0.stop();
             }
         }
-        let server = Server::bind("127.0.0.1:0", site).unwrap();
         let addr = server.local_addr();
         std::thread::scope(|scope| {
             let guard = StopOnDrop(&server);
@@ -477,6 +508,18 @@ mod tests {
             let feed = get(addr, "/atom.xml");
             assert_eq!(feed.text(), "<feed/>");
             assert_eq!(feed.header("content-type"), Some("application/atom+xml"));
+        });
+    }
+
+    #[test]
+    fn a_finished_site_is_served_as_built() {
+        let server = Server::bind("127.0.0.1:0", published())
+            .unwrap()
+            .without_live_reload();
+        with_server_of(server, |addr| {
+            let home = get(addr, "/");
+            assert_eq!(home.text(), "<html><body><h1>home</h1></body></html>");
+            assert_eq!(get(addr, "/__debrief/events").status, 404);
         });
     }
 
