@@ -168,25 +168,36 @@
       buttons.push({ li, button, facet, value, count: button.querySelector(".count") });
     }
 
-    const matches = (item, skip) => {
+    // True when `item` passes every active filter except the one on `skip`.
+    const passes = (item, skip, textOk) => {
+      if (!textOk) return false;
       for (const f of FACETS) {
         if (f !== skip && state[f] && !item.values[f].includes(state[f])) return false;
       }
-      return state.q === "" || terms(state.q).every((t) => item.text.includes(t));
+      return true;
     };
 
+    // One pass over the list: what is shown, and for each facet value how many
+    // incidents choosing it would show (counting with the other facets applied).
     const update = (push) => {
+      const words = terms(state.q);
+      const counts = new Map();
       let shown = 0;
       for (const item of items) {
-        const ok = matches(item, null);
+        const textOk = words.every((t) => item.text.includes(t));
+        const ok = passes(item, null, textOk);
         item.li.hidden = !ok;
         if (ok) shown += 1;
+        for (const f of FACETS) {
+          if (!passes(item, f, textOk)) continue;
+          for (const v of item.values[f]) {
+            const key = `${f}\u0000${v}`;
+            counts.set(key, (counts.get(key) || 0) + 1);
+          }
+        }
       }
       for (const b of buttons) {
-        let n = 0;
-        for (const item of items) {
-          if (item.values[b.facet].includes(b.value) && matches(item, b.facet)) n += 1;
-        }
+        const n = counts.get(`${b.facet}\u0000${b.value}`) || 0;
         if (b.count) b.count.firstChild.textContent = String(n);
         const active = state[b.facet] === b.value;
         b.button.setAttribute("aria-pressed", active ? "true" : "false");
@@ -244,6 +255,32 @@
   };
 
   // ---------- Search ----------
+
+  // A severity badge from the index's `[key, label, emoji, color]`.
+  const badge = (sev) => {
+    const [key, label, emoji, color] = sev;
+    return el("span", { class: `badge sev-${key.toLowerCase()}`, style: `--sev: ${color}` },
+      el("span", { class: "badge-emoji", "aria-hidden": "true" }, emoji), ` ${label}`);
+  };
+
+  // The incidents of the index head, with normalised titles and components.
+  const headDocs = (data) => {
+    const names = data.components;
+    const normNames = names.map(norm);
+    return data.docs.map(([title, slug, date, severity, components]) => ({
+      title, slug, date, severity,
+      components: components.map((c) => names[c]),
+      nTitle: norm(title),
+      nComponents: components.map((c) => normNames[c]),
+    }));
+  };
+
+  // Points for one word in a title: more when it starts a word.
+  const titleScore = (doc, w) => {
+    const at = doc.nTitle.indexOf(w);
+    if (at < 0) return 0;
+    return at === 0 || /[\s\p{P}]/u.test(doc.nTitle[at - 1]) ? 120 : 100;
+  };
 
   const fetchJson = (url) => fetch(url, { credentials: "same-origin" }).then((r) => {
     if (!r.ok) throw new Error(`${url}: ${r.status}`);
@@ -304,9 +341,7 @@
     const score = (doc, words) => {
       let total = 0;
       for (const w of words) {
-        let s = 0;
-        const at = doc.nTitle.indexOf(w);
-        if (at >= 0) s += at === 0 || /[\s\p{P}]/u.test(doc.nTitle[at - 1]) ? 120 : 100;
+        let s = titleScore(doc, w);
         if (doc.nComponents.some((c) => c.includes(w))) s += 40;
         if (doc.nLessons && doc.nLessons.some((l) => l.includes(w))) s += 30;
         if (doc.nSummary && doc.nSummary.includes(w)) s += 12;
@@ -317,11 +352,6 @@
       return total;
     };
 
-    const badge = (sev) => {
-      const [key, label, emoji, color] = sev;
-      return el("span", { class: `badge sev-${key.toLowerCase()}`, style: `--sev: ${color}` },
-        el("span", { class: "badge-emoji", "aria-hidden": "true" }, emoji), ` ${label}`);
-    };
 
     const result = (doc, re) => {
       const title = highlight(el("a", { href: head.prefix + doc.slug + "/" }), doc.title, re);
@@ -403,14 +433,7 @@
     status.textContent = "Loading the search index\u2026";
     fetchJson(headUrl).then((data) => {
       head = data;
-      const names = data.components;
-      const normNames = names.map(norm);
-      docs = data.docs.map(([title, slug, date, severity, components]) => ({
-        title, slug, date, severity,
-        components: components.map((c) => names[c]),
-        nTitle: norm(title),
-        nComponents: components.map((c) => normNames[c]),
-      }));
+      docs = headDocs(data);
       run();
     }).catch(() => {
       status.textContent = "The search index could not be loaded.";
@@ -418,11 +441,97 @@
     if (!input.value) input.focus();
   };
 
+
+  // ---------- Quick results under the header search box ----------
+
+  // Titles and components only, from the small index head: the full text stays
+  // on the search page, which "Search all text" opens with the same query.
+  const initQuickSearch = () => {
+    const input = document.getElementById("site-search-q");
+    const form = input && input.form;
+    if (!form || !form.dataset.index) return;
+    let loading = null;
+    let head = null;
+    let docs = [];
+    const panel = el("div", { class: "quick-results", id: "quick-results" });
+    panel.hidden = true;
+    form.append(panel);
+    const load = () => {
+      if (!loading) {
+        loading = fetchJson(form.dataset.index).then((data) => {
+          head = data;
+          docs = headDocs(data);
+        }).catch(() => {});
+      }
+      return loading;
+    };
+    const close = () => {
+      panel.hidden = true;
+    };
+    const show = () => {
+      const query = input.value.trim();
+      const words = terms(query);
+      panel.replaceChildren();
+      if (!head || !words.length) {
+        close();
+        return;
+      }
+      const found = [];
+      for (const doc of docs) {
+        let total = 0;
+        for (const w of words) {
+          const s = titleScore(doc, w) + (doc.nComponents.some((c) => c.includes(w)) ? 40 : 0);
+          if (s === 0) {
+            total = 0;
+            break;
+          }
+          total += s;
+        }
+        if (total > 0) found.push([total, doc]);
+      }
+      found.sort((a, b) => b[0] - a[0] || (a[1].date < b[1].date ? 1 : a[1].date > b[1].date ? -1 : 0));
+      const re = matcher(words);
+      const list = el("ul", { class: "quick-list" });
+      for (const [, doc] of found.slice(0, 6)) {
+        list.append(el("li", null, el("a", { href: head.prefix + doc.slug + "/" },
+          highlight(el("span", { class: "quick-title" }), doc.title, re),
+          el("span", { class: "quick-meta" }, badge(head.severities[doc.severity] || ["", "", "", ""]), ` ${doc.date}`))));
+      }
+      const all = el("a", { class: "quick-all", href: `${form.action}?q=${encodeURIComponent(query)}` },
+        "Search all text \u2192");
+      panel.append(el("p", { class: "quick-status" }, found.length
+        ? `${found.length} title${found.length === 1 ? "" : "s"} or components match`
+        : "No title or component matches"), list, all);
+      panel.hidden = false;
+    };
+    input.addEventListener("focus", load);
+    input.addEventListener("input", () => load().then(show));
+    const links = () => Array.from(panel.querySelectorAll("a"));
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        close();
+        input.focus();
+        return;
+      }
+      if (panel.hidden || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+      const all = links();
+      const at = all.indexOf(document.activeElement);
+      const next = event.key === "ArrowDown" ? at + 1 : at - 1;
+      event.preventDefault();
+      if (next < 0) input.focus();
+      else if (next < all.length) all[next].focus();
+    });
+    form.addEventListener("focusout", (event) => {
+      if (!form.contains(event.relatedTarget)) close();
+    });
+  };
+
   const init = () => {
     initToggle();
     initShortcut();
     initFilters();
     initSearch();
+    initQuickSearch();
   };
 
   if (document.readyState === "loading") {

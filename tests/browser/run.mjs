@@ -460,6 +460,30 @@ for (const site of sites) {
       }
     });
 
+    await check("fixture: the header search lists matching titles as you type", async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("lessons/"));
+        await page.click("#site-search-q");
+        await page.keyboard.type("cert");
+        await page.waitForSelector(".quick-results:not([hidden]) .quick-list a");
+        equal(await page.$$eval(".quick-list .quick-title", (t) => t.map((x) => x.textContent)),
+          ["Envoy certificate expiry takes down the edge"], "quick results");
+        equal(await page.textContent(".quick-list mark"), "cert", "highlighted");
+        await page.keyboard.press("ArrowDown");
+        await Promise.all([page.waitForURL(/\/incidents\/envoy-certificate-expiry\/$/), page.keyboard.press("Enter")]);
+        await page.click("#site-search-q");
+        await page.keyboard.type("支付");
+        await page.waitForSelector(".quick-results:not([hidden]) .quick-list a");
+        equal(await page.$$eval(".quick-list .quick-title", (t) => t.map((x) => x.textContent)),
+          ["数据库连接池耗尽导致支付服务中断"], "CJK quick results");
+        await page.keyboard.press("Escape");
+        assert(await page.$eval(".quick-results", (p) => p.hidden), "Escape closes the list");
+      } finally {
+        await context.close();
+      }
+    });
+
     await check("fixture: the incident page shows durations, contents, timeline and status pills", async () => {
       const { context, page } = await open(site);
       try {
