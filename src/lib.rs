@@ -66,6 +66,17 @@ pub fn build(options: &BuildOptions) -> Result<Build> {
 
 /// [`build`], telling `progress` as each stage starts and ends and as pages render.
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<Build> {
+    build_into(options, progress, &render::keep)
+}
+
+/// [`build_with_progress`], handing every output file to `sink` as soon as it is
+/// rendered; the plan keeps only the files that `sink` gives back. A sink that takes
+/// the files must not publish them before the build has turned out free of errors.
+pub fn build_into(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    sink: render::Sink<'_>,
+) -> Result<Build> {
     let mut out = Build::default();
     let stage = |stage: Stage| {
         progress.stage_started(stage);
@@ -111,6 +122,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             &tera,
             &mut out.diagnostics,
             progress,
+            sink,
         );
         done(timer);
         if !out.diagnostics.has_errors() {

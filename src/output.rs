@@ -4,18 +4,20 @@
 //! The output folder is marked with `.debrief-output` when Debrief creates it;
 //! a folder that is not empty and not marked is refused, as are folders that
 //! are or hold the site's sources. The new site is written into a staging
-//! folder inside the output folder and swapped in only once every file is
-//! written, so a failed write leaves the previous site as it was.
+//! folder inside the output folder, page by page as it is rendered, and swapped
+//! in only once every file is written and the build had no error, so a failed
+//! build or write leaves the previous site as it was.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
 use crate::content::CONTENT_DIR;
 use crate::error::{Error, Result};
-use crate::render::Plan;
+use crate::render::{OutputFile, Plan};
 use crate::scaffold::NewFile;
 
 /// The file that marks a folder as Debrief's output.
@@ -120,29 +122,143 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
 
 /// Writes the plan into `output`, replacing what a previous build left there.
 pub fn write_plan(plan: &Plan, output: &Path, root: &Path) -> Result<()> {
-    check_output_dir(output, root)?;
-    fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
-    let marker = output.join(MARKER);
-    if !marker.is_file() {
-        fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
-    }
-    let staging = output.join(STAGING);
-    remove_if_present(&staging)?;
-    remove_if_present(&output.join(PREVIOUS))?;
-    if let Err(e) = write_files(plan, &staging) {
-        let _ = fs::remove_dir_all(&staging);
-        // Name the file as the user knows it, not inside the staging folder.
-        return Err(match e {
-            Error::Io { path, source } => Error::Io {
-                path: path
-                    .strip_prefix(&staging)
-                    .map_or(path.clone(), |rel| output.join(rel)),
-                source,
-            },
-            other => other,
+    let staging = Staging::open(output, root)?;
+    // Refuse a path that leaves the output folder before writing anything.
+    if let Some(file) = plan.files.iter().find(|f| safe_relative(&f.path).is_none()) {
+        let path = staging.staging.join(&file.path);
+        staging.discard();
+        return Err(Error::OutputRefused {
+            path,
+            reason: "an output path must stay inside the output folder".into(),
         });
     }
-    swap(output, &staging)
+    plan.files.par_iter().for_each(|file| staging.write(file));
+    staging.commit().map(|_| ())
+}
+
+/// How many files a build wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Every file.
+    pub files: usize,
+    /// HTML pages.
+    pub pages: usize,
+}
+
+/// A site being written: files go into a staging folder inside the output folder as
+/// soon as they are rendered (from several threads), and replace the previous site
+/// only on [`Staging::commit`]. [`Staging::discard`], or a write that fails, leaves
+/// the previous site exactly as it was.
+#[derive(Debug)]
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    /// Whether the output folder was created for this build: discarding a first
+    /// build leaves nothing behind.
+    created: bool,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    /// The first write that failed; later files are not written.
+    failure: Mutex<Option<Error>>,
+}
+
+impl Staging {
+    /// Checks the output folder (see [`check_output_dir`]), marks it, and prepares an
+    /// empty staging folder in it.
+    pub fn open(output: &Path, root: &Path) -> Result<Staging> {
+        check_output_dir(output, root)?;
+        let created = fs::symlink_metadata(output).is_err();
+        fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+        let marker = output.join(MARKER);
+        if !marker.is_file() {
+            fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io(&marker, e))?;
+        }
+        let staging = output.join(STAGING);
+        remove_if_present(&staging)?;
+        remove_if_present(&output.join(PREVIOUS))?;
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            staging,
+            created,
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            failure: Mutex::new(None),
+        })
+    }
+
+    /// A [`crate::render::Sink`]: writes the file and keeps nothing in memory.
+    pub fn accept(&self, file: OutputFile) -> Option<OutputFile> {
+        self.write(&file);
+        None
+    }
+
+    /// Writes one file into the staging folder. A failure is kept for
+    /// [`Staging::commit`] to report, and the files after it are skipped.
+    pub fn write(&self, file: &OutputFile) {
+        let failure = || self.failure.lock().unwrap_or_else(PoisonError::into_inner);
+        if failure().is_some() {
+            return;
+        }
+        if let Err(e) = self.write_file(file) {
+            failure().get_or_insert(e);
+        }
+    }
+
+    fn write_file(&self, file: &OutputFile) -> Result<()> {
+        let rel = safe_relative(&file.path).ok_or_else(|| Error::OutputRefused {
+            path: self.staging.join(&file.path),
+            reason: "an output path must stay inside the output folder".into(),
+        })?;
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        fs::write(&path, &file.bytes).map_err(|e| Error::io(&path, e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if file.path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Puts the staged site in place of the previous one, unless a write failed: then
+    /// the staging folder is removed and the failure returned, naming the file as the
+    /// user knows it (in the output folder, not the staging folder).
+    pub fn commit(self) -> Result<Written> {
+        let failure = self
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(e) = failure {
+            let e = match e {
+                Error::Io { path, source } => Error::Io {
+                    path: path
+                        .strip_prefix(&self.staging)
+                        .map_or(path.clone(), |rel| self.output.join(rel)),
+                    source,
+                },
+                other => other,
+            };
+            self.discard();
+            return Err(e);
+        }
+        swap(&self.output, &self.staging)?;
+        Ok(Written {
+            files: self.files.into_inner(),
+            pages: self.pages.into_inner(),
+        })
+    }
+
+    /// Removes what was staged; the previous site stays as it was. An output folder
+    /// created for this build is removed too.
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+        if self.created {
+            let _ = fs::remove_dir_all(&self.output);
+        }
+    }
 }
 
 fn remove_if_present(path: &Path) -> Result<()> {
@@ -151,25 +267,6 @@ fn remove_if_present(path: &Path) -> Result<()> {
         Ok(_) => fs::remove_file(path).map_err(|e| Error::io(path, e)),
         Err(_) => Ok(()),
     }
-}
-
-fn write_files(plan: &Plan, staging: &Path) -> Result<()> {
-    let mut targets = Vec::with_capacity(plan.files.len());
-    for file in &plan.files {
-        let rel = safe_relative(&file.path).ok_or_else(|| Error::OutputRefused {
-            path: staging.join(&file.path),
-            reason: "an output path must stay inside the output folder".into(),
-        })?;
-        targets.push((staging.join(rel), &file.bytes));
-    }
-    let dirs: BTreeSet<&Path> = targets.iter().filter_map(|(p, _)| p.parent()).collect();
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    for dir in dirs {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    targets
-        .par_iter()
-        .try_for_each(|(path, bytes)| fs::write(path, bytes).map_err(|e| Error::io(path, e)))
 }
 
 /// Moves the previous site aside, the staged one into place, then deletes the previous.

@@ -49,22 +49,28 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let output_dir = args.output.clone().unwrap_or_else(|| default_output(root));
     output::check_output_dir(&output_dir, root)?;
     let progress = BuildProgress::new(ui, bar_wanted(ui));
-    let build = crate::build_with_progress(
+    // Pages are written as they are rendered, into a staging folder that replaces
+    // the previous site only if the whole build succeeds.
+    let staging = output::Staging::open(&output_dir, root)?;
+    let build = crate::build_into(
         &BuildOptions {
             root: root.to_path_buf(),
             base_url: args.base_url.clone(),
             selection: args.selection.into(),
         },
         &progress,
+        &|file| staging.accept(file),
     );
     let build = match build {
         Ok(build) => build,
         Err(e) => {
+            staging.discard();
             progress.finish();
             return Err(e);
         }
     };
-    let Some(plan) = build.plan else {
+    if build.plan.is_none() {
+        staging.discard();
         progress.finish();
         print_diagnostics(&build.diagnostics);
         let _ = writeln!(
@@ -75,19 +81,19 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     };
     progress.stage_started(Stage::Write);
     let writing = Instant::now();
-    let written = output::write_plan(&plan, &output_dir, root);
+    let written = staging.commit();
     progress.stage_done(Stage::Write, writing.elapsed());
     progress.finish();
     print_diagnostics(&build.diagnostics);
-    written?;
+    let written = written?;
     let incidents = build.library.as_ref().map_or(0, |l| l.incidents.len());
     let warnings = build.diagnostics.count(Level::Warning);
     ui.info(format_args!(
         "{DONE}built{DONE:#} {incidents} incident{} into {}: {} pages, {} files, {warnings} warning{}, {NOTE}{} ms{NOTE:#}",
         plural(incidents),
         output_dir.display(),
-        plan.page_count(),
-        plan.files.len(),
+        written.pages,
+        written.files,
         plural(warnings),
         started.elapsed().as_millis()
     ));

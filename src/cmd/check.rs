@@ -56,15 +56,18 @@ struct JsonDiagnostic<'a> {
 /// Checks the site; exit code 1 on errors (or warnings with `--strict`).
 pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     // `--verbose` lists the stages with their times, as for `build`; no progress bar.
+    // Every page is rendered, so that template errors show, but none is kept.
     let progress = StageTimes(ui);
-    let build = match crate::build_with_progress(
+    let build = crate::build_into(
         &BuildOptions {
             root: root.to_path_buf(),
             base_url: None,
             selection: args.selection.into(),
         },
         &progress,
-    ) {
+        &|_| None,
+    );
+    let build = match build {
         Ok(build) => build,
         Err(e) if matches!(args.format, Format::Json) => {
             // CI reads stdout: even a site that cannot be loaded gives a JSON answer.

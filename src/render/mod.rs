@@ -138,10 +138,21 @@ pub fn render_site(
     templates: &Templates,
     diags: &mut Diagnostics,
 ) -> Plan {
-    render_site_with_progress(library, config, theme, templates, diags, &())
+    render_site_with_progress(library, config, theme, templates, diags, &(), &keep)
 }
 
-/// [`render_site`], telling `progress` how many pages there are and as each is done.
+/// Takes each file as soon as it is made, and gives it back to keep it in the returned
+/// [`Plan`], or `None` once it has dealt with it: `debrief build` writes pages straight
+/// into its staging folder, so that the whole site is never in memory at once.
+pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Option<OutputFile> + Sync);
+
+/// The sink that keeps every file in the plan.
+pub fn keep(file: OutputFile) -> Option<OutputFile> {
+    Some(file)
+}
+
+/// [`render_site`], telling `progress` how many pages there are and as each is done,
+/// and handing every file to `sink` as soon as it is made.
 pub fn render_site_with_progress(
     library: &Library,
     config: &Config,
@@ -149,6 +160,7 @@ pub fn render_site_with_progress(
     templates: &Templates,
     diags: &mut Diagnostics,
     progress: &dyn Progress,
+    sink: Sink<'_>,
 ) -> Plan {
     let tera = &templates.tera;
     let views = Views::new(library, config);
@@ -191,7 +203,7 @@ pub fn render_site_with_progress(
         .collect();
 
     progress.render_started(jobs.len());
-    let results: Vec<Result<OutputFile, Box<(Diagnostic, String)>>> = jobs
+    let results: Vec<Rendered> = jobs
         .par_iter()
         .map(|&job| {
             let location = job_rel(library, config, job);
@@ -336,9 +348,11 @@ pub fn render_site_with_progress(
             let path = file_for(&location);
             let ctx = ctx.into_tera();
             tera.render(template, &ctx)
-                .map(|html| OutputFile {
-                    path,
-                    bytes: html.into_bytes(),
+                .map(|html| {
+                    sink(OutputFile {
+                        path,
+                        bytes: html.into_bytes(),
+                    })
                 })
                 .map_err(|e| {
                     let page = match job {
@@ -360,7 +374,7 @@ pub fn render_site_with_progress(
     let mut failures: BTreeMap<(String, String), (Diagnostic, String, usize)> = BTreeMap::new();
     for result in results {
         match result {
-            Ok(file) => plan.files.push(file),
+            Ok(file) => plan.files.extend(file),
             Err(failure) => {
                 let (d, page) = *failure;
                 let key = (d.location.to_string(), d.message.clone());
@@ -382,14 +396,17 @@ pub fn render_site_with_progress(
         };
         diags.push(d);
     }
-    plan.files.push(OutputFile {
+    let mut emit = |file: OutputFile| plan.files.extend(sink(file));
+    emit(OutputFile {
         path: rel::EXPORT.to_string(),
         bytes: export::export_json(library, config, &views),
     });
-    plan.files.extend(search::search_files(library, config));
+    for file in search::search_files(library, config) {
+        emit(file);
+    }
     let (light, dark) = &config.markdown.highlight_themes;
     match highlight::theme_css(light, dark) {
-        Some(css) => plan.files.push(OutputFile {
+        Some(css) => emit(OutputFile {
             path: rel::HIGHLIGHT_CSS.to_string(),
             bytes: css.into_bytes(),
         }),
@@ -416,14 +433,14 @@ pub fn render_site_with_progress(
     }
     for (path, bytes) in embedded::STATIC {
         if !theme.static_files.iter().any(|(p, _)| p == path) {
-            plan.files.push(OutputFile {
+            emit(OutputFile {
                 path: (*path).to_string(),
                 bytes: bytes.to_vec(),
             });
         }
     }
     for (path, bytes) in &theme.static_files {
-        plan.files.push(OutputFile {
+        emit(OutputFile {
             path: path.clone(),
             bytes: bytes.clone(),
         });
@@ -431,6 +448,9 @@ pub fn render_site_with_progress(
     plan.sort();
     plan
 }
+
+/// One page rendered: the file unless the sink took it, or the problem and the page.
+type Rendered = Result<Option<OutputFile>, Box<(Diagnostic, String)>>;
 
 /// The location (relative to the site root) of a job's page.
 fn job_rel(library: &Library, config: &Config, job: Job) -> String {
