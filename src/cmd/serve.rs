@@ -61,8 +61,9 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
     // Watching starts before the first build, so an edit made during it is not missed.
     let mut watcher = Watcher::new(root)?;
     // An environment failure (no content/ folder) stops here; content errors do not.
+    let started = Instant::now();
     let first = crate::build(&options)?;
-    report(&site, first, Instant::now(), "built");
+    report(&site, first, started, "built");
     say(format_args!(
         "serving {} at {base_url} (Ctrl-C to stop)",
         root.display()
