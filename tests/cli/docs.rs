@@ -178,3 +178,62 @@ fn the_template_guide_names_every_variable_a_template_receives() {
         );
     }
 }
+
+/// Runs a CI example's build command, as written, on a site from `debrief init`,
+/// with the host's variable standing for a project page under a sub-path.
+fn run_documented_build(command: &str, variable: &str, url: &str, base_path: &str) {
+    let command = command.trim().replace(variable, url);
+    let words: Vec<String> = command
+        .split_whitespace()
+        .map(|w| w.trim_matches('"').to_string())
+        .collect();
+    assert_eq!(words[..2], ["debrief", "build"], "{command}");
+    let site = crate::support::Site::empty();
+    site.run(&["init"]).expect_code(0);
+    site.run(&["check"]).expect_code(0);
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+    site.run(&args).expect_code(0);
+    let out = crate::support::Output_ {
+        dir: site.path().join("public"),
+        base_path: base_path.into(),
+        stderr: String::new(),
+    };
+    assert_eq!(out.dead_links(), Vec::<String>::new());
+    let export = out.export();
+    assert_eq!(
+        export["incidents"][0]["url"],
+        format!("{base_path}incidents/expired-certificate-checkout/")
+    );
+}
+
+#[test]
+fn the_documented_ci_builds_give_working_sub_path_sites() {
+    let github = load_yaml("docs/examples/github-pages.yml");
+    let steps = get(get(get(&github, "jobs"), "build"), "steps")
+        .as_vec()
+        .expect("steps");
+    let build = steps
+        .iter()
+        .filter_map(|s| s.as_mapping_get("run").and_then(Yaml::as_str))
+        .find(|r| r.trim_start().starts_with("debrief build"))
+        .expect("a build step");
+    run_documented_build(
+        build,
+        "${{ steps.pages.outputs.base_url }}",
+        "https://acme.github.io/postmortems",
+        "/postmortems/",
+    );
+
+    let gitlab = load_yaml("docs/examples/gitlab-ci.yml");
+    let script = strings(get(get(&gitlab, "pages"), "script"));
+    let build = script
+        .iter()
+        .find(|l| l.starts_with("debrief build"))
+        .expect("a build line");
+    run_documented_build(
+        build,
+        "$CI_PAGES_URL",
+        "https://acme.gitlab.io/ops/postmortems",
+        "/ops/postmortems/",
+    );
+}
