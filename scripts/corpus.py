@@ -13,8 +13,8 @@ writes
 The three sites hold the same N incidents: the same titles, dates, taxonomies,
 lessons, action items and byte-identical Markdown bodies (600-1,500 words, `##`
 sections, 1-2 fenced code blocks in yaml/bash/go/json, lists, sometimes a table).
-The Hugo and Zola templates do the work that Debrief does for the comparison in
-issue 6: every incident page (metadata, durations, term links, highlighted body,
+The Hugo and Zola templates do the work that Debrief does, for a like-for-like
+comparison: every incident page (metadata, durations, term links, highlighted body,
 lessons, action items), every term page listing its incidents (and, for lesson
 themes, the lessons of that theme), the full index at / and /incidents/, an
 Atom/RSS feed of the 50 newest and a sitemap. URLs are the same in all three:
@@ -972,7 +972,7 @@ def debrief_config() -> str:
     return "\n".join(lines) + "\n"
 
 
-HUGO_CONFIG = f"""# Written by scripts/corpus.py: the Hugo twin of the Debrief site (issue 6).
+HUGO_CONFIG = f"""# Written by scripts/corpus.py: the Hugo twin of the Debrief site.
 baseURL = {q(BASE_URL)}
 title = {q(SITE_TITLE)}
 enableRobotsTXT = false
@@ -1107,7 +1107,7 @@ ZOLA_TAXONOMIES = """taxonomies = [
     { name = "organizations" },
 ]"""
 
-ZOLA_CONFIG = f"""# Written by scripts/corpus.py: the Zola twin of the Debrief site (issue 6).
+ZOLA_CONFIG = f"""# Written by scripts/corpus.py: the Zola twin of the Debrief site.
 # For Zola >= 0.22, whose highlighter is Giallo: highlighting is on when the
 # [markdown.highlighting] table is present (the 0.21 keys `highlight_code` and
 # `highlight_theme` are rejected); `style = "class"` emits CSS classes like Debrief and
