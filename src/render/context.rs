@@ -317,11 +317,16 @@ impl<'a> Views<'a> {
             .iter()
             .map(|&(n, l)| {
                 let lesson = &self.library.incidents[n].lessons[l];
-                serde_json::json!({
-                    "text": lesson.text,
-                    "themes": lesson.themes.iter().map(|&t| self.theme_ref(t)).collect::<Vec<_>>(),
-                    "incident": summaries[n],
-                })
+                // Built by hand: `json!` would serialise the summary into a copy, which
+                // costs more than cloning it, for every lesson of every list.
+                let mut view = serde_json::Map::new();
+                view.insert("text".into(), Value::String(lesson.text.clone()));
+                view.insert(
+                    "themes".into(),
+                    Value::Array(lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
+                );
+                view.insert("incident".into(), summaries[n].clone());
+                Value::Object(view)
             })
             .collect()
     }

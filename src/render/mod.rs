@@ -203,170 +203,192 @@ pub fn render_site_with_progress(
         .collect();
 
     progress.render_started(jobs.len());
-    let results: Vec<Rendered> = jobs
-        .par_iter()
-        .map(|&job| {
-            let location = job_rel(library, config, job);
-            let mut ctx = base.clone();
-            ctx.insert("current_url", &urls.path(&location));
-            ctx.insert("permalink", &urls.permalink(&location));
-            let template = match job {
-                Job::Home | Job::Incidents => {
-                    ctx.put("incidents", Value::Array(summaries.clone()));
-                    ctx.put("facets", facets.clone());
-                    "index.html"
-                }
-                Job::Incident(n) => {
-                    let entry = views.entry(n);
-                    ctx.put("incident", views.incident(n, &summaries[n]));
-                    ctx.put("related", pick(&summaries, &entry.related));
-                    let near = |m: Option<usize>| {
-                        m.and_then(|m| summaries.get(m))
-                            .cloned()
-                            .unwrap_or(Value::Null)
-                    };
-                    ctx.put("previous", near(Some(n + 1)));
-                    ctx.put("next", near(n.checked_sub(1)));
-                    "incident.html"
-                }
-                Job::Severity(s) => {
-                    ctx.insert("severity", views.severity(s));
-                    ctx.put("incidents", pick(&summaries, &library.by_severity[s]));
-                    "severity.html"
-                }
-                Job::Components => {
-                    let list: Vec<Value> = (0..library.components.len())
-                        .map(|c| views.component(c))
+    let render_job = |job: Job| -> Rendered {
+        let location = job_rel(library, config, job);
+        let mut ctx = base.clone();
+        ctx.insert("current_url", &urls.path(&location));
+        ctx.insert("permalink", &urls.permalink(&location));
+        let template = match job {
+            Job::Home | Job::Incidents => {
+                ctx.put("incidents", Value::Array(summaries.clone()));
+                ctx.put("facets", facets.clone());
+                "index.html"
+            }
+            Job::Incident(n) => {
+                let entry = views.entry(n);
+                ctx.put("incident", views.incident(n, &summaries[n]));
+                ctx.put("related", pick(&summaries, &entry.related));
+                let near = |m: Option<usize>| {
+                    m.and_then(|m| summaries.get(m))
+                        .cloned()
+                        .unwrap_or(Value::Null)
+                };
+                ctx.put("previous", near(Some(n + 1)));
+                ctx.put("next", near(n.checked_sub(1)));
+                "incident.html"
+            }
+            Job::Severity(s) => {
+                ctx.insert("severity", views.severity(s));
+                ctx.put("incidents", pick(&summaries, &library.by_severity[s]));
+                "severity.html"
+            }
+            Job::Components => {
+                let list: Vec<Value> = (0..library.components.len())
+                    .map(|c| views.component(c))
+                    .collect();
+                ctx.put("components", Value::Array(list));
+                ctx.put("component_groups", Value::Array(views.component_groups()));
+                "components.html"
+            }
+            Job::Component(c) => {
+                let term = &library.components[c];
+                ctx.put("component", views.component(c));
+                ctx.put("incidents", pick(&summaries, &term.incidents));
+                // Grouped here, in one pass, rather than by filtering every lesson
+                // for every incident in the template.
+                let mut lessons = Vec::new();
+                let mut groups = Vec::new();
+                for &n in &term.incidents {
+                    let pairs: Vec<(usize, usize)> = (0..library.incidents[n].lessons.len())
+                        .map(|l| (n, l))
                         .collect();
-                    ctx.put("components", Value::Array(list));
-                    ctx.put("component_groups", Value::Array(views.component_groups()));
-                    "components.html"
-                }
-                Job::Component(c) => {
-                    let term = &library.components[c];
-                    ctx.put("component", views.component(c));
-                    ctx.put("incidents", pick(&summaries, &term.incidents));
-                    // Grouped here, in one pass, rather than by filtering every lesson
-                    // for every incident in the template.
-                    let mut lessons = Vec::new();
-                    let mut groups = Vec::new();
-                    for &n in &term.incidents {
-                        let pairs: Vec<(usize, usize)> = (0..library.incidents[n].lessons.len())
-                            .map(|l| (n, l))
-                            .collect();
-                        if pairs.is_empty() {
-                            continue;
-                        }
-                        let group = views.lessons(&pairs, &summaries);
-                        lessons.extend(group.iter().cloned());
-                        groups.push(serde_json::json!({
-                            "incident": summaries[n].clone(),
-                            "lessons": group,
-                        }));
+                    if pairs.is_empty() {
+                        continue;
                     }
-                    ctx.put("lessons", Value::Array(lessons));
-                    ctx.put("lesson_groups", Value::Array(groups));
-                    "component.html"
+                    let group = views.lessons(&pairs, &summaries);
+                    lessons.extend(group.iter().cloned());
+                    let mut entry = serde_json::Map::new();
+                    entry.insert("incident".into(), summaries[n].clone());
+                    entry.insert("lessons".into(), Value::Array(group));
+                    groups.push(Value::Object(entry));
                 }
-                Job::Lessons => {
-                    let themes: Vec<Value> = library
-                        .used_themes()
-                        .map(|(t, entry)| {
-                            let mut v = views.theme(t);
-                            if let Value::Object(map) = &mut v {
-                                map.insert(
-                                    "lessons".into(),
-                                    Value::Array(views.lessons(&entry.lessons, &summaries)),
-                                );
-                            }
-                            v
-                        })
-                        .collect();
-                    ctx.put("themes", Value::Array(themes));
-                    let with_lessons = library
-                        .incidents
-                        .iter()
-                        .filter(|e| !e.lessons.is_empty())
-                        .count();
-                    let lesson_count: usize =
-                        library.incidents.iter().map(|e| e.lessons.len()).sum();
-                    ctx.insert("lesson_count", &lesson_count);
-                    ctx.insert("incident_count", &with_lessons);
-                    "lessons.html"
-                }
-                Job::Theme(t) => {
-                    ctx.put("theme", views.theme(t));
-                    ctx.put("lessons", Value::Array(views.theme_lessons(t, &summaries)));
-                    "theme.html"
-                }
-                Job::Tag(t) => {
-                    let term = &library.tags[t];
-                    ctx.put("tag", views.term(term));
-                    ctx.put("incidents", pick(&summaries, &term.incidents));
-                    "tag.html"
-                }
-                Job::Organization(o) => {
-                    let term = &library.organizations[o];
-                    ctx.put("organization", views.term(term));
-                    ctx.put("incidents", pick(&summaries, &term.incidents));
-                    "organization.html"
-                }
-                Job::Actions => {
-                    let actions = views.actions(&summaries);
-                    ctx.insert("action_groups", &views.action_groups(&actions));
-                    ctx.put("actions", Value::Array(actions));
-                    "actions.html"
-                }
-                Job::Stats => {
-                    ctx.insert("stats", &stats::stats_view(&views, &summaries));
-                    "stats.html"
-                }
-                Job::Search => {
-                    ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
-                    "search.html"
-                }
-                Job::Page(p) => {
-                    ctx.put("page", views.page(p));
-                    "page.html"
-                }
-                Job::NotFound => "404.html",
-                Job::Feed => {
-                    let newest: Vec<Value> = summaries.iter().take(FEED_SIZE).cloned().collect();
-                    ctx.put("incidents", Value::Array(newest));
-                    let updated = library.incidents.first().map_or_else(
-                        || "1970-01-01T00:00:00Z".to_string(),
-                        |e| format!("{}T00:00:00Z", e.incident.date),
-                    );
-                    ctx.insert("updated", &updated);
-                    "atom.xml"
-                }
-                Job::Sitemap => {
-                    ctx.insert("urls", &sitemap_urls);
-                    "sitemap.xml"
-                }
-            };
-            let path = file_for(&location);
-            let ctx = ctx.into_tera();
-            tera.render(template, &ctx)
-                .map(|html| {
-                    sink(OutputFile {
-                        path,
-                        bytes: html.into_bytes(),
+                ctx.put("lessons", Value::Array(lessons));
+                ctx.put("lesson_groups", Value::Array(groups));
+                "component.html"
+            }
+            Job::Lessons => {
+                let themes: Vec<Value> = library
+                    .used_themes()
+                    .map(|(t, entry)| {
+                        let mut v = views.theme(t);
+                        if let Value::Object(map) = &mut v {
+                            map.insert(
+                                "lessons".into(),
+                                Value::Array(views.lessons(&entry.lessons, &summaries)),
+                            );
+                        }
+                        v
                     })
+                    .collect();
+                ctx.put("themes", Value::Array(themes));
+                let with_lessons = library
+                    .incidents
+                    .iter()
+                    .filter(|e| !e.lessons.is_empty())
+                    .count();
+                let lesson_count: usize = library.incidents.iter().map(|e| e.lessons.len()).sum();
+                ctx.insert("lesson_count", &lesson_count);
+                ctx.insert("incident_count", &with_lessons);
+                "lessons.html"
+            }
+            Job::Theme(t) => {
+                ctx.put("theme", views.theme(t));
+                ctx.put("lessons", Value::Array(views.theme_lessons(t, &summaries)));
+                "theme.html"
+            }
+            Job::Tag(t) => {
+                let term = &library.tags[t];
+                ctx.put("tag", views.term(term));
+                ctx.put("incidents", pick(&summaries, &term.incidents));
+                "tag.html"
+            }
+            Job::Organization(o) => {
+                let term = &library.organizations[o];
+                ctx.put("organization", views.term(term));
+                ctx.put("incidents", pick(&summaries, &term.incidents));
+                "organization.html"
+            }
+            Job::Actions => {
+                let actions = views.actions(&summaries);
+                ctx.insert("action_groups", &views.action_groups(&actions));
+                ctx.put("actions", Value::Array(actions));
+                "actions.html"
+            }
+            Job::Stats => {
+                ctx.insert("stats", &stats::stats_view(&views, &summaries));
+                "stats.html"
+            }
+            Job::Search => {
+                ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
+                "search.html"
+            }
+            Job::Page(p) => {
+                ctx.put("page", views.page(p));
+                "page.html"
+            }
+            Job::NotFound => "404.html",
+            Job::Feed => {
+                let newest: Vec<Value> = summaries.iter().take(FEED_SIZE).cloned().collect();
+                ctx.put("incidents", Value::Array(newest));
+                let updated = library.incidents.first().map_or_else(
+                    || "1970-01-01T00:00:00Z".to_string(),
+                    |e| format!("{}T00:00:00Z", e.incident.date),
+                );
+                ctx.insert("updated", &updated);
+                "atom.xml"
+            }
+            Job::Sitemap => {
+                ctx.insert("urls", &sitemap_urls);
+                "sitemap.xml"
+            }
+        };
+        let path = file_for(&location);
+        let ctx = ctx.into_tera();
+        tera.render(template, &ctx)
+            .map(|html| {
+                sink(OutputFile {
+                    path,
+                    bytes: html.into_bytes(),
                 })
-                .map_err(|e| {
-                    let page = match job {
-                        Job::Incident(n) => library.incidents[n].incident.path.clone(),
-                        Job::Page(p) => library.pages[p].page.path.clone(),
-                        _ => format!("/{location}"),
-                    };
-                    let d =
-                        template_errors::render_error(tera, &templates.sources, template, &ctx, &e);
-                    Box::new((d, page))
-                })
-        })
-        .inspect(|_| progress.page_rendered())
-        .collect();
+            })
+            .map_err(|e| {
+                let page = match job {
+                    Job::Incident(n) => library.incidents[n].incident.path.clone(),
+                    Job::Page(p) => library.pages[p].page.path.clone(),
+                    _ => format!("/{location}"),
+                };
+                let d = template_errors::render_error(tera, &templates.sources, template, &ctx, &e);
+                Box::new((d, page))
+            })
+    };
+    // Pages that list many incidents or lessons hold large contexts while they
+    // render: they go one at a time on one thread while the other pages share the
+    // rest, so that no two of them are in memory at once.
+    let (heavy, light): (Vec<Numbered<Job>>, Vec<Numbered<Job>>) = jobs
+        .iter()
+        .copied()
+        .enumerate()
+        .partition(|(_, job)| job.is_heavy());
+    let (mut results, light_results): (Vec<Numbered<Rendered>>, Vec<Numbered<Rendered>>) =
+        rayon::join(
+            || {
+                heavy
+                    .iter()
+                    .map(|&(i, job)| (i, render_job(job)))
+                    .inspect(|_| progress.page_rendered())
+                    .collect()
+            },
+            || {
+                light
+                    .par_iter()
+                    .map(|&(i, job)| (i, render_job(job)))
+                    .inspect(|_| progress.page_rendered())
+                    .collect()
+            },
+        );
+    results.extend(light_results);
+    results.sort_unstable_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
 
     // One template mistake fails every page that uses it: report it once, with
     // the first page and how many more.
@@ -448,6 +470,26 @@ pub fn render_site_with_progress(
     plan.sort();
     plan
 }
+
+impl Job {
+    /// Whether the page lists many incidents or lessons (its context is large).
+    fn is_heavy(self) -> bool {
+        matches!(
+            self,
+            Job::Home
+                | Job::Incidents
+                | Job::Severity(_)
+                | Job::Component(_)
+                | Job::Lessons
+                | Job::Theme(_)
+                | Job::Actions
+                | Job::Stats
+        )
+    }
+}
+
+/// A job or its result with the job's position in the list, to restore the order.
+type Numbered<T> = (usize, T);
 
 /// One page rendered: the file unless the sink took it, or the problem and the page.
 type Rendered = Result<Option<OutputFile>, Box<(Diagnostic, String)>>;
