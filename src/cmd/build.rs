@@ -124,14 +124,25 @@ pub(crate) struct StageTimes(pub(crate) Ui);
 impl Progress for StageTimes {
     fn stage_done(&self, stage: Stage, took: Duration) {
         if self.0.verbose && !self.0.quiet {
+            let peak = peak_memory()
+                .map(|kb| format!("  peak {:>6.0} MB", kb as f64 / 1024.0))
+                .unwrap_or_default();
             let _ = writeln!(
                 anstream::stderr(),
-                "{:<8} {NOTE}{:>9.1} ms{NOTE:#}",
+                "{:<8} {NOTE}{:>9.1} ms{peak}{NOTE:#}",
                 stage.name(),
                 took.as_secs_f64() * 1000.0
             );
         }
     }
+}
+
+/// The most memory the process has held so far, in KiB, where the system tells it
+/// (`VmHWM` on Linux).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// How long a build runs before its progress bar appears: short builds never

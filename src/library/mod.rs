@@ -225,6 +225,14 @@ pub fn build_library(
         .par_iter()
         .map(|p| render_body(&p.path, &p.body, p.body_line, &options, &targets))
         .collect();
+    // The Markdown is not needed once rendered: a large library would otherwise hold
+    // every body twice while its pages render.
+    for incident in &mut published {
+        drop(std::mem::take(&mut incident.body));
+    }
+    for page in &mut pages {
+        drop(std::mem::take(&mut page.body));
+    }
 
     // Fragment checks need every page's heading ids.
     let mut anchors: HashMap<&str, BTreeSet<&str>> = HashMap::new();

@@ -116,6 +116,21 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// An incident as lists of lessons and action items name it: a brief, so that the
+    /// pages listing every lesson or action item of a large library stay small.
+    pub fn brief(&self, n: usize) -> Value {
+        let e = &self.library.incidents[n];
+        let i = &e.incident;
+        serde_json::json!({
+            "slug": i.slug.value,
+            "url": self.path(&e.rel),
+            "title": i.title,
+            "date": i.date.to_string(),
+            "year": i.date.year(),
+            "severity": self.severities[e.severity],
+        })
+    }
+
     /// An incident as it appears in lists.
     pub fn summary(&self, n: usize) -> Value {
         let e = &self.library.incidents[n];
@@ -312,12 +327,12 @@ impl<'a> Views<'a> {
     }
 
     /// The lessons of a theme (or any list of (incident, lesson) pairs).
-    pub fn lessons(&self, pairs: &[(usize, usize)], summaries: &[Value]) -> Vec<Value> {
+    pub fn lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
         pairs
             .iter()
             .map(|&(n, l)| {
                 let lesson = &self.library.incidents[n].lessons[l];
-                // Built by hand: `json!` would serialise the summary into a copy, which
+                // Built by hand: `json!` would serialise the brief into a copy, which
                 // costs more than cloning it, for every lesson of every list.
                 let mut view = serde_json::Map::new();
                 view.insert("text".into(), Value::String(lesson.text.clone()));
@@ -325,16 +340,16 @@ impl<'a> Views<'a> {
                     "themes".into(),
                     Value::Array(lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
                 );
-                view.insert("incident".into(), summaries[n].clone());
+                view.insert("incident".into(), briefs[n].clone());
                 Value::Object(view)
             })
             .collect()
     }
 
     /// The lessons of one theme, each with `other_themes`: its themes but this one.
-    pub fn theme_lessons(&self, t: usize, summaries: &[Value]) -> Vec<Value> {
+    pub fn theme_lessons(&self, t: usize, briefs: &[Value]) -> Vec<Value> {
         let key = &self.library.themes[t].theme.key;
-        let mut lessons = self.lessons(&self.library.themes[t].lessons, summaries);
+        let mut lessons = self.lessons(&self.library.themes[t].lessons, briefs);
         for lesson in &mut lessons {
             let others: Vec<Value> = lesson["themes"]
                 .as_array()
@@ -354,7 +369,7 @@ impl<'a> Views<'a> {
     }
 
     /// Action items across incidents: open and in progress first, then by due date.
-    pub fn actions(&self, summaries: &[Value]) -> Vec<Value> {
+    pub fn actions(&self, briefs: &[Value]) -> Vec<Value> {
         let mut items: Vec<(&ActionItem, usize)> = self
             .library
             .incidents
@@ -370,7 +385,7 @@ impl<'a> Views<'a> {
             .map(|(a, n)| {
                 let mut view = action_view(a);
                 if let Value::Object(map) = &mut view {
-                    map.insert("incident".into(), summaries[n].clone());
+                    map.insert("incident".into(), briefs[n].clone());
                 }
                 view
             })

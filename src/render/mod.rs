@@ -164,10 +164,10 @@ pub fn render_site_with_progress(
 ) -> Plan {
     let tera = &templates.tera;
     let views = Views::new(library, config);
-    let summaries: Vec<Value> = (0..library.incidents.len())
+    let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..library.incidents.len())
         .into_par_iter()
-        .map(|n| views.summary(n))
-        .collect();
+        .map(|n| (views.summary(n), views.brief(n)))
+        .unzip();
     let urls = &library.urls;
     let mut base = PageContext::default();
     base.insert("site", &views.site());
@@ -255,7 +255,7 @@ pub fn render_site_with_progress(
                     if pairs.is_empty() {
                         continue;
                     }
-                    let group = views.lessons(&pairs, &summaries);
+                    let group = views.lessons(&pairs, &briefs);
                     lessons.extend(group.iter().cloned());
                     let mut entry = serde_json::Map::new();
                     entry.insert("incident".into(), summaries[n].clone());
@@ -274,7 +274,7 @@ pub fn render_site_with_progress(
                         if let Value::Object(map) = &mut v {
                             map.insert(
                                 "lessons".into(),
-                                Value::Array(views.lessons(&entry.lessons, &summaries)),
+                                Value::Array(views.lessons(&entry.lessons, &briefs)),
                             );
                         }
                         v
@@ -293,7 +293,7 @@ pub fn render_site_with_progress(
             }
             Job::Theme(t) => {
                 ctx.put("theme", views.theme(t));
-                ctx.put("lessons", Value::Array(views.theme_lessons(t, &summaries)));
+                ctx.put("lessons", Value::Array(views.theme_lessons(t, &briefs)));
                 "theme.html"
             }
             Job::Tag(t) => {
@@ -309,7 +309,7 @@ pub fn render_site_with_progress(
                 "organization.html"
             }
             Job::Actions => {
-                let actions = views.actions(&summaries);
+                let actions = views.actions(&briefs);
                 ctx.insert("action_groups", &views.action_groups(&actions));
                 ctx.put("actions", Value::Array(actions));
                 "actions.html"

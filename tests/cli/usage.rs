@@ -131,23 +131,35 @@ fn verbose_lists_the_stages_with_their_times() {
     let site = small_site();
     let run = site.run(&["build", "--verbose"]);
     run.expect_code(0);
-    let stages: Vec<&str> = run
+    let stage_lines: Vec<&str> = run
         .stderr
         .lines()
-        .filter(|l| l.ends_with(" ms") && !l.starts_with("built"))
+        .filter(|l| l.contains(" ms") && !l.starts_with("built"))
+        .collect();
+    let stages: Vec<&str> = stage_lines
+        .iter()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(
         stages,
         ["config", "content", "theme", "library", "render", "write"]
     );
+    // Each stage also says how much memory the build has held at most so far.
+    if cfg!(target_os = "linux") {
+        for line in &stage_lines {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words.get(3), Some(&"peak"), "{line}");
+            assert!(words[4].parse::<u64>().is_ok_and(|mb| mb > 0), "{line}");
+            assert_eq!(words.get(5), Some(&"MB"), "{line}");
+        }
+    }
     site.run(&["build", "--quiet", "--verbose"]).expect_code(2);
     let check = site.run(&["-v", "check"]);
     check.expect_code(0);
     let stages: Vec<&str> = check
         .stderr
         .lines()
-        .filter(|l| l.ends_with(" ms"))
+        .filter(|l| l.contains(" ms"))
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(stages, ["config", "content", "theme", "library", "render"]);
