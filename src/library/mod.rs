@@ -521,7 +521,11 @@ struct FragmentLink {
     fragment: String,
 }
 
-fn to_body(rendered: Rendered) -> Body {
+fn to_body(mut rendered: Rendered) -> Body {
+    // The strings grew by doubling while rendering; every body is held until the
+    // pages are written, so give the slack back.
+    rendered.html.shrink_to_fit();
+    rendered.plain_text.shrink_to_fit();
     Body {
         toc: rendered
             .headings
