@@ -11,6 +11,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use debrief::Purpose;
 use debrief::content::{self, front_matter};
 use debrief::diag::Diagnostics;
 use debrief::library::{self, Selection};
@@ -278,6 +279,7 @@ fn library_and_templates(c: &mut Criterion) {
                     content,
                     &config,
                     Selection::default(),
+                    Purpose::Build,
                     &mut diags,
                 ))
             },
@@ -286,7 +288,13 @@ fn library_and_templates(c: &mut Criterion) {
     });
     let mut diags = Diagnostics::default();
     let content = content::load_content(root, &config, &mut diags).expect("content");
-    let library = library::build_library(content, &config, Selection::default(), &mut diags);
+    let library = library::build_library(
+        content,
+        &config,
+        Selection::default(),
+        Purpose::Build,
+        &mut diags,
+    );
     let theme = content::load_theme(root, &mut diags).expect("theme");
     let templates = render::load_templates(&theme, &mut diags).expect("templates");
     assert!(!diags.has_errors(), "the generated site has errors");

@@ -45,6 +45,17 @@ pub struct BuildOptions {
     pub selection: Selection,
 }
 
+/// What the pipeline runs for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Make every file of the site.
+    Build,
+    /// Find every problem and make nothing: code blocks are not highlighted and only
+    /// the pages that involve the site's own templates are rendered (see
+    /// [`render::check_site`]).
+    Check,
+}
+
 /// The result of running the pipeline.
 #[derive(Debug, Default)]
 pub struct Build {
@@ -74,6 +85,21 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
 /// the files must not publish them before the build has turned out free of errors.
 pub fn build_into(
     options: &BuildOptions,
+    progress: &dyn Progress,
+    sink: render::Sink<'_>,
+) -> Result<Build> {
+    run(options, Purpose::Build, progress, sink)
+}
+
+/// Loads and checks a site as [`build`] does, reporting the same problems, without
+/// making the site: the result has no plan.
+pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Build> {
+    run(options, Purpose::Check, progress, &|_| None)
+}
+
+fn run(
+    options: &BuildOptions,
+    purpose: Purpose,
     progress: &dyn Progress,
     sink: render::Sink<'_>,
 ) -> Result<Build> {
@@ -111,23 +137,43 @@ pub fn build_into(
     let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
     done(timer);
     let timer = stage(Stage::Library);
-    let library = library::build_library(content, &config, options.selection, &mut out.diagnostics);
+    let library = library::build_library(
+        content,
+        &config,
+        options.selection,
+        purpose,
+        &mut out.diagnostics,
+    );
     done(timer);
     if let Some(tera) = render::load_templates(&theme, &mut out.diagnostics) {
         let timer = stage(Stage::Render);
-        let plan = render::render_site_with_progress(
-            &library,
-            &config,
-            &theme,
-            &tera,
-            &mut out.diagnostics,
-            progress,
-            sink,
-        );
-        done(timer);
-        if !out.diagnostics.has_errors() {
-            out.plan = Some(plan);
+        match purpose {
+            Purpose::Build => {
+                let plan = render::render_site_with_progress(
+                    &library,
+                    &config,
+                    &theme,
+                    &tera,
+                    &mut out.diagnostics,
+                    progress,
+                    sink,
+                );
+                if !out.diagnostics.has_errors() {
+                    out.plan = Some(plan);
+                }
+            }
+            Purpose::Check => {
+                render::check_site(
+                    &library,
+                    &config,
+                    &theme,
+                    &tera,
+                    &mut out.diagnostics,
+                    progress,
+                );
+            }
         }
+        done(timer);
     }
     out.library = Some(library);
     out.config = Some(config);

@@ -56,16 +56,14 @@ struct JsonDiagnostic<'a> {
 /// Checks the site; exit code 1 on errors (or warnings with `--strict`).
 pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     // `--verbose` lists the stages with their times, as for `build`; no progress bar.
-    // Every page is rendered, so that template errors show, but none is kept.
     let progress = StageTimes(ui);
-    let build = crate::build_into(
+    let build = crate::check(
         &BuildOptions {
             root: root.to_path_buf(),
             base_url: None,
             selection: args.selection.into(),
         },
         &progress,
-        &|_| None,
     );
     let build = match build {
         Ok(build) => build,

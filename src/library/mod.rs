@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
+use crate::Purpose;
 use crate::config::{Config, Theme, Visibility};
 use crate::content::{Content, Incident, Page, join_relative, parent_dir};
 use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, Pos, nearest};
@@ -154,6 +155,7 @@ pub fn build_library(
     content: Content,
     config: &Config,
     selection: Selection,
+    purpose: Purpose,
     diags: &mut Diagnostics,
 ) -> Library {
     let urls = Urls::new(&config.base_url, &config.base_path);
@@ -216,6 +218,7 @@ pub fn build_library(
     let options = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         highlights: Some(&highlights),
+        plain_code: purpose == Purpose::Check,
     };
     let rendered: Vec<(Rendered, Vec<Diagnostic>, Vec<FragmentLink>)> = published
         .par_iter()

@@ -22,6 +22,9 @@ pub struct Options<'h> {
     /// Code blocks already highlighted in this build; without it every block is
     /// highlighted afresh (the HTML is the same).
     pub highlights: Option<&'h highlight::Highlights>,
+    /// Code blocks are left unhighlighted (languages are still checked): for
+    /// checking a library, whose HTML is not kept.
+    pub plain_code: bool,
 }
 
 /// What to do with a link whose destination is a relative path to a `.md` file.
@@ -624,6 +627,7 @@ impl<'a> Events<'a, '_> {
             Some(language) => {
                 let highlighted = if highlight::is_known_language(language) {
                     match self.options.highlights {
+                        _ if self.options.plain_code => None,
                         Some(memo) => memo.highlight(&block.code, language),
                         None => highlight::highlight(&block.code, language),
                     }

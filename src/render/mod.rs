@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 use tera::Tera;
 
+use crate::Purpose;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
 use crate::embedded;
@@ -162,12 +163,61 @@ pub fn render_site_with_progress(
     progress: &dyn Progress,
     sink: Sink<'_>,
 ) -> Plan {
+    let site = Site {
+        library,
+        config,
+        theme,
+        templates,
+    };
+    render_pages(&site, Purpose::Build, diags, progress, sink)
+}
+
+/// What `debrief check` renders: the pages whose template is, extends, includes or
+/// imports one of the site's own templates, since only those can fail on a valid
+/// library (the built-in templates render any library that loads without error;
+/// the tests hold them to it). Nothing is kept; the rest of the site (search index,
+/// export, assets) is not made.
+pub fn check_site(
+    library: &Library,
+    config: &Config,
+    theme: &SiteTheme,
+    templates: &Templates,
+    diags: &mut Diagnostics,
+    progress: &dyn Progress,
+) {
+    let site = Site {
+        library,
+        config,
+        theme,
+        templates,
+    };
+    render_pages(&site, Purpose::Check, diags, progress, &|_| None);
+}
+
+/// What the renderer works from.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    library: &'a Library,
+    config: &'a Config,
+    theme: &'a SiteTheme,
+    templates: &'a Templates,
+}
+
+fn render_pages(
+    site: &Site<'_>,
+    purpose: Purpose,
+    diags: &mut Diagnostics,
+    progress: &dyn Progress,
+    sink: Sink<'_>,
+) -> Plan {
+    let Site {
+        library,
+        config,
+        theme,
+        templates,
+    } = *site;
     let tera = &templates.tera;
     let views = Views::new(library, config);
-    let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..library.incidents.len())
-        .into_par_iter()
-        .map(|n| (views.summary(n), views.brief(n)))
-        .unzip();
     let urls = &library.urls;
     let mut base = PageContext::default();
     base.insert("site", &views.site());
@@ -202,17 +252,37 @@ pub fn render_site_with_progress(
         .chain(std::iter::once(urls.permalink("")))
         .collect();
 
+    if purpose == Purpose::Check {
+        let own: Vec<&str> = theme
+            .templates
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let involved = template_loops::dependents(tera, &own);
+        jobs.retain(|job| involved.contains(job.template()));
+    }
+    // Every list shows these: made once, and only when some page will be rendered.
+    let incident_count = if jobs.is_empty() {
+        0
+    } else {
+        library.incidents.len()
+    };
+    let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..incident_count)
+        .into_par_iter()
+        .map(|n| (views.summary(n), views.brief(n)))
+        .unzip();
+
     progress.render_started(jobs.len());
     let render_job = |job: Job| -> Rendered {
         let location = job_rel(library, config, job);
         let mut ctx = base.clone();
         ctx.insert("current_url", &urls.path(&location));
         ctx.insert("permalink", &urls.permalink(&location));
-        let template = match job {
+        let template = job.template();
+        match job {
             Job::Home | Job::Incidents => {
                 ctx.put("incidents", Value::Array(summaries.clone()));
                 ctx.put("facets", facets.clone());
-                "index.html"
             }
             Job::Incident(n) => {
                 let entry = views.entry(n);
@@ -225,12 +295,10 @@ pub fn render_site_with_progress(
                 };
                 ctx.put("previous", near(Some(n + 1)));
                 ctx.put("next", near(n.checked_sub(1)));
-                "incident.html"
             }
             Job::Severity(s) => {
                 ctx.insert("severity", views.severity(s));
                 ctx.put("incidents", pick(&summaries, &library.by_severity[s]));
-                "severity.html"
             }
             Job::Components => {
                 let list: Vec<Value> = (0..library.components.len())
@@ -238,7 +306,6 @@ pub fn render_site_with_progress(
                     .collect();
                 ctx.put("components", Value::Array(list));
                 ctx.put("component_groups", Value::Array(views.component_groups()));
-                "components.html"
             }
             Job::Component(c) => {
                 let term = &library.components[c];
@@ -264,7 +331,6 @@ pub fn render_site_with_progress(
                 }
                 ctx.put("lessons", Value::Array(lessons));
                 ctx.put("lesson_groups", Value::Array(groups));
-                "component.html"
             }
             Job::Lessons => {
                 let themes: Vec<Value> = library
@@ -289,44 +355,36 @@ pub fn render_site_with_progress(
                 let lesson_count: usize = library.incidents.iter().map(|e| e.lessons.len()).sum();
                 ctx.insert("lesson_count", &lesson_count);
                 ctx.insert("incident_count", &with_lessons);
-                "lessons.html"
             }
             Job::Theme(t) => {
                 ctx.put("theme", views.theme(t));
                 ctx.put("lessons", Value::Array(views.theme_lessons(t, &briefs)));
-                "theme.html"
             }
             Job::Tag(t) => {
                 let term = &library.tags[t];
                 ctx.put("tag", views.term(term));
                 ctx.put("incidents", pick(&summaries, &term.incidents));
-                "tag.html"
             }
             Job::Organization(o) => {
                 let term = &library.organizations[o];
                 ctx.put("organization", views.term(term));
                 ctx.put("incidents", pick(&summaries, &term.incidents));
-                "organization.html"
             }
             Job::Actions => {
                 let actions = views.actions(&briefs);
                 ctx.insert("action_groups", &views.action_groups(&actions));
                 ctx.put("actions", Value::Array(actions));
-                "actions.html"
             }
             Job::Stats => {
                 ctx.insert("stats", &stats::stats_view(&views, &summaries));
-                "stats.html"
             }
             Job::Search => {
                 ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
-                "search.html"
             }
             Job::Page(p) => {
                 ctx.put("page", views.page(p));
-                "page.html"
             }
-            Job::NotFound => "404.html",
+            Job::NotFound => {}
             Job::Feed => {
                 let newest: Vec<Value> = summaries.iter().take(FEED_SIZE).cloned().collect();
                 ctx.put("incidents", Value::Array(newest));
@@ -335,13 +393,11 @@ pub fn render_site_with_progress(
                     |e| format!("{}T00:00:00Z", e.incident.date),
                 );
                 ctx.insert("updated", &updated);
-                "atom.xml"
             }
             Job::Sitemap => {
                 ctx.insert("urls", &sitemap_urls);
-                "sitemap.xml"
             }
-        };
+        }
         let path = file_for(&location);
         let ctx = ctx.into_tera();
         tera.render(template, &ctx)
@@ -419,12 +475,14 @@ pub fn render_site_with_progress(
         diags.push(d);
     }
     let mut emit = |file: OutputFile| plan.files.extend(sink(file));
-    emit(OutputFile {
-        path: rel::EXPORT.to_string(),
-        bytes: export::export_json(library, config, &views),
-    });
-    for file in search::search_files(library, config) {
-        emit(file);
+    if purpose == Purpose::Build {
+        emit(OutputFile {
+            path: rel::EXPORT.to_string(),
+            bytes: export::export_json(library, config, &views),
+        });
+        for file in search::search_files(library, config) {
+            emit(file);
+        }
     }
     let (light, dark) = &config.markdown.highlight_themes;
     match highlight::theme_css(light, dark) {
@@ -453,25 +511,49 @@ pub fn render_site_with_progress(
             );
         }
     }
-    for (path, bytes) in embedded::STATIC {
-        if !theme.static_files.iter().any(|(p, _)| p == path) {
+    if purpose == Purpose::Build {
+        for (path, bytes) in embedded::STATIC {
+            if !theme.static_files.iter().any(|(p, _)| p == path) {
+                emit(OutputFile {
+                    path: (*path).to_string(),
+                    bytes: bytes.to_vec(),
+                });
+            }
+        }
+        for (path, bytes) in &theme.static_files {
             emit(OutputFile {
-                path: (*path).to_string(),
-                bytes: bytes.to_vec(),
+                path: path.clone(),
+                bytes: bytes.clone(),
             });
         }
-    }
-    for (path, bytes) in &theme.static_files {
-        emit(OutputFile {
-            path: path.clone(),
-            bytes: bytes.clone(),
-        });
     }
     plan.sort();
     plan
 }
 
 impl Job {
+    /// The template that renders the page.
+    fn template(self) -> &'static str {
+        match self {
+            Job::Home | Job::Incidents => "index.html",
+            Job::Incident(_) => "incident.html",
+            Job::Severity(_) => "severity.html",
+            Job::Components => "components.html",
+            Job::Component(_) => "component.html",
+            Job::Lessons => "lessons.html",
+            Job::Theme(_) => "theme.html",
+            Job::Tag(_) => "tag.html",
+            Job::Organization(_) => "organization.html",
+            Job::Actions => "actions.html",
+            Job::Stats => "stats.html",
+            Job::Search => "search.html",
+            Job::Page(_) => "page.html",
+            Job::NotFound => "404.html",
+            Job::Feed => "atom.xml",
+            Job::Sitemap => "sitemap.xml",
+        }
+    }
+
     /// Whether the page lists many incidents or lessons (its context is large).
     fn is_heavy(self) -> bool {
         matches!(

@@ -120,6 +120,30 @@ pub fn check_includes(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
     problems
 }
 
+/// Every template whose rendering can involve one of `roots`: the roots, and the
+/// templates that extend, include or import them, directly or through others.
+pub fn dependents(tera: &Tera, roots: &[&str]) -> BTreeSet<String> {
+    let mut used_by: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for name in tera.get_template_names() {
+        let Ok(template) = tera.get_template(name) else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        references(&template.ast, &mut refs);
+        for (target, _) in refs {
+            used_by.entry(target).or_default().push(name);
+        }
+    }
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<&str> = roots.to_vec();
+    while let Some(name) = queue.pop() {
+        if found.insert(name.to_string()) {
+            queue.extend(used_by.get(name).into_iter().flatten().copied());
+        }
+    }
+    found
+}
+
 fn find_cycles<'a>(
     node: &'a str,
     edges: &'a BTreeMap<&'a str, Vec<String>>,
@@ -298,6 +322,36 @@ mod tests {
                 "templates/a.html:1:12: templates include each other in a loop: a.html -> b.html -> a.html",
             ]
         );
+    }
+
+    #[test]
+    fn dependents_follow_extends_includes_and_imports() {
+        let (tera, _) = load(&[
+            ("base.html", "{% block b %}{% endblock b %}"),
+            (
+                "macros.html",
+                "{% macro f() %}{% include \"part.html\" %}{% endmacro f %}",
+            ),
+            ("part.html", "x"),
+            ("page.html", "{% extends \"base.html\" %}"),
+            (
+                "list.html",
+                "{% extends \"base.html\" %}{% import \"macros.html\" as m %}",
+            ),
+            ("alone.html", "y"),
+        ]);
+        let names =
+            |roots: &[&str]| -> Vec<String> { dependents(&tera, roots).into_iter().collect() };
+        assert_eq!(
+            names(&["part.html"]),
+            ["list.html", "macros.html", "part.html"]
+        );
+        assert_eq!(
+            names(&["base.html"]),
+            ["base.html", "list.html", "page.html"]
+        );
+        assert_eq!(names(&["alone.html"]), ["alone.html"]);
+        assert!(names(&[]).is_empty());
     }
 
     #[test]

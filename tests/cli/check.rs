@@ -2,6 +2,10 @@
 //! previous output untouched; nothing written outside the output folder.
 
 use std::fs;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use debrief::BuildOptions;
+use debrief::progress::Progress;
 
 use crate::support::{Site, incident};
 
@@ -125,4 +129,84 @@ fn bad_usage_exits_two() {
     site.run(&["build", "--no-such-flag"]).expect_code(2);
     site.run(&["build", "--base-url", "not a url"])
         .expect_code(2);
+}
+
+/// Counts the pages a run renders.
+#[derive(Default)]
+struct PagesRendered(AtomicUsize);
+
+impl Progress for PagesRendered {
+    fn page_rendered(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn pages_checked(site: &Site) -> (usize, debrief::Build) {
+    let progress = PagesRendered::default();
+    let options = BuildOptions {
+        root: site.path().to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let result = debrief::check(&options, &progress).expect("check runs");
+    (progress.0.load(Ordering::Relaxed), result)
+}
+
+#[test]
+fn check_renders_only_the_pages_of_the_sites_own_templates() {
+    let site = Site::new();
+    site.write(
+        "content/a.md",
+        &incident("A", "2023-01-01", "minor", "components: [etcd]\n"),
+    );
+    site.write(
+        "content/b.md",
+        &incident("B", "2023-01-02", "minor", "components: [etcd]\n"),
+    );
+    // The built-in templates render any library that loads: nothing to render.
+    let (pages, result) = pages_checked(&site);
+    assert_eq!(pages, 0);
+    assert!(result.plan.is_none() && !result.diagnostics.has_errors());
+
+    // An incident template of the site's own that fails on one incident only.
+    site.write(
+        "templates/incident.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ incident.title }}</h1>\n{% if incident.title == \"B\" %}{{ incident.no_such_field }}{% endif %}{% endblock content %}",
+    );
+    let (pages, result) = pages_checked(&site);
+    assert_eq!(pages, 2, "both incident pages, and no other");
+    assert!(result.diagnostics.has_errors());
+    let run = site.run(&["check"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("templates/incident.html:2:")
+            && run.stderr.contains("no_such_field")
+            && run.stderr.contains("content/b.md"),
+        "{}",
+        run.stderr
+    );
+    // `build` reports the same problem.
+    let build = site.run(&["build"]);
+    build.expect_code(1);
+    assert!(
+        build.stderr.contains("templates/incident.html:2:"),
+        "{}",
+        build.stderr
+    );
+
+    // A base template of the site's own is involved in every page.
+    fs::remove_file(site.path().join("templates/incident.html")).unwrap();
+    site.write(
+        "templates/base.html",
+        "<!doctype html><title>{% block title %}{% endblock title %}</title>{% block content %}{% endblock content %}",
+    );
+    let (pages, result) = pages_checked(&site);
+    assert!(!result.diagnostics.has_errors(), "{:?}", result.diagnostics);
+    let built = site.run(&["build", "--verbose"]);
+    built.expect_code(0);
+    let html_pages = walkdir::WalkDir::new(site.path().join("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html" || e.file_name() == "404.html")
+        .count();
+    assert_eq!(pages, html_pages, "every HTML page extends base.html");
 }
