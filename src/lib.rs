@@ -103,7 +103,89 @@ fn run(
     progress: &dyn Progress,
     sink: render::Sink<'_>,
 ) -> Result<Build> {
-    let mut out = Build::default();
+    let loaded = load(options, purpose, progress, None)?;
+    let mut out = Build {
+        diagnostics: loaded.diagnostics,
+        plan: None,
+        library: loaded.library,
+        config: loaded.config,
+    };
+    if let (Some(library), Some(config), Some(theme), Some(templates)) =
+        (&out.library, &out.config, &loaded.theme, &loaded.templates)
+    {
+        progress.stage_started(Stage::Render);
+        let started = Instant::now();
+        match purpose {
+            Purpose::Build => {
+                let plan = render::render_site_with_progress(
+                    library,
+                    config,
+                    theme,
+                    templates,
+                    &mut out.diagnostics,
+                    progress,
+                    sink,
+                );
+                if !out.diagnostics.has_errors() {
+                    out.plan = Some(plan);
+                }
+            }
+            Purpose::Check => {
+                render::check_site(
+                    library,
+                    config,
+                    theme,
+                    templates,
+                    &mut out.diagnostics,
+                    progress,
+                );
+            }
+        }
+        progress.stage_done(Stage::Render, started.elapsed());
+    }
+    Ok(out)
+}
+
+/// A site loaded and checked up to its templates, nothing rendered yet.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every problem found so far.
+    pub diagnostics: Diagnostics,
+    /// The config, when it was valid.
+    pub config: Option<Config>,
+    /// The library, when the content could be loaded.
+    pub library: Option<Library>,
+    /// The site's own templates and static files, when the content could be loaded.
+    pub theme: Option<render::SiteTheme>,
+    /// The templates, when the library was built and none is broken.
+    pub templates: Option<render::Templates>,
+}
+
+/// What a load can take from the previous load of the same site: the files that
+/// parsed and the Markdown bodies rendered, each kept with what it was made from.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    pub(crate) content: content::ParseCache,
+    pub(crate) bodies: library::BodyCache,
+}
+
+impl LoadCache {
+    /// An empty cache.
+    pub fn new() -> LoadCache {
+        LoadCache::default()
+    }
+}
+
+/// Runs the pipeline up to rendering: config, content, theme, library, templates.
+/// Files and bodies that have not changed are taken from `cache` when there is
+/// one, and this load's are left there for the next.
+pub fn load(
+    options: &BuildOptions,
+    purpose: Purpose,
+    progress: &dyn Progress,
+    mut cache: Option<&mut LoadCache>,
+) -> Result<Loaded> {
+    let mut out = Loaded::default();
     let stage = |stage: Stage| {
         progress.stage_started(stage);
         (stage, Instant::now())
@@ -131,50 +213,28 @@ fn run(
     }
     done(timer);
     let timer = stage(Stage::Content);
-    let content = content::load_content(&options.root, &config, &mut out.diagnostics)?;
+    let content = content::load_content_cached(
+        &options.root,
+        &config,
+        &mut out.diagnostics,
+        cache.as_deref_mut().map(|c| &mut c.content),
+    )?;
     done(timer);
     let timer = stage(Stage::Theme);
     let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
     done(timer);
     let timer = stage(Stage::Library);
-    let library = library::build_library(
+    let library = library::build_library_cached(
         content,
         &config,
         options.selection,
         purpose,
         &mut out.diagnostics,
+        cache.map(|c| &mut c.bodies),
     );
     done(timer);
-    if let Some(tera) = render::load_templates(&theme, &mut out.diagnostics) {
-        let timer = stage(Stage::Render);
-        match purpose {
-            Purpose::Build => {
-                let plan = render::render_site_with_progress(
-                    &library,
-                    &config,
-                    &theme,
-                    &tera,
-                    &mut out.diagnostics,
-                    progress,
-                    sink,
-                );
-                if !out.diagnostics.has_errors() {
-                    out.plan = Some(plan);
-                }
-            }
-            Purpose::Check => {
-                render::check_site(
-                    &library,
-                    &config,
-                    &theme,
-                    &tera,
-                    &mut out.diagnostics,
-                    progress,
-                );
-            }
-        }
-        done(timer);
-    }
+    out.templates = render::load_templates(&theme, &mut out.diagnostics);
+    out.theme = Some(theme);
     out.library = Some(library);
     out.config = Some(config);
     Ok(out)

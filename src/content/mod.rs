@@ -7,7 +7,7 @@
 pub mod front_matter;
 pub mod incident;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -84,7 +84,18 @@ pub fn is_site(root: &Path) -> bool {
     root.join(CONFIG_FILE).is_file() || root.join(CONTENT_DIR).is_dir()
 }
 
+/// Parsed files kept from one load of a site to the next, so that a reload parses
+/// only the files that changed. A file is taken from it when its path, text and
+/// kind are the same and the config is equal; the problems found in it are kept
+/// with it. The caller owns the cache; [`load_content`] uses none.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    config: Option<Config>,
+    files: HashMap<String, (SourceFile, Parsed, Vec<Diagnostic>)>,
+}
+
 /// One Markdown file read from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct SourceFile {
     /// Relative to the site root.
     path: String,
@@ -96,6 +107,17 @@ struct SourceFile {
 /// Walks `content/` and parses every Markdown file. Problems go into `diags`;
 /// only a missing `content/` folder is fatal.
 pub fn load_content(root: &Path, config: &Config, diags: &mut Diagnostics) -> Result<Content> {
+    load_content_cached(root, config, diags, None)
+}
+
+/// [`load_content`], taking the files that have not changed from `cache` and
+/// leaving there the files of this load (only those).
+pub fn load_content_cached(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+    cache: Option<&mut ParseCache>,
+) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
@@ -105,14 +127,34 @@ pub fn load_content(root: &Path, config: &Config, diags: &mut Diagnostics) -> Re
         markdown_files: files.iter().map(|f| f.path.clone()).collect(),
         ..Content::default()
     };
+    let previous = cache
+        .as_deref()
+        .filter(|c| c.config.as_ref() == Some(config))
+        .map(|c| &c.files);
     let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|file| {
+            if let Some((_, parsed, problems)) = previous
+                .and_then(|p| p.get(&file.path))
+                .filter(|(kept, _, _)| kept == file)
+            {
+                return (parsed.clone(), problems.clone());
+            }
             let mut problems = Vec::new();
             let parsed = parse_file(file, config, &mut problems);
             (parsed, problems)
         })
         .collect();
+    if let Some(cache) = cache {
+        cache.config = Some(config.clone());
+        cache.files = files
+            .into_iter()
+            .zip(&parsed)
+            .map(|(file, (parsed, problems))| {
+                (file.path.clone(), (file, parsed.clone(), problems.clone()))
+            })
+            .collect();
+    }
     for (parsed, problems) in parsed {
         for problem in problems {
             diags.push(problem);
@@ -127,6 +169,7 @@ pub fn load_content(root: &Path, config: &Config, diags: &mut Diagnostics) -> Re
     Ok(content)
 }
 
+#[derive(Debug, Clone)]
 enum Parsed {
     Incident(Box<Incident>),
     Page(Page),

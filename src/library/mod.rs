@@ -9,6 +9,7 @@ pub mod themes;
 pub mod urls;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -149,6 +150,52 @@ impl Library {
     }
 }
 
+/// Rendered Markdown bodies kept from one build of a site to the next, so that a
+/// rebuild renders only the bodies whose result can have changed. Each body is kept
+/// with everything its rendering read: its path, text, first line, the Markdown
+/// options and what every link in it resolved to (for a link to a missing file, the
+/// list of every Markdown file, which its suggestion is picked from). Problems found
+/// in a body are kept with it; fragment links are checked afresh on every build.
+/// The caller owns the cache; [`build_library`] uses none.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    entries: HashMap<String, CachedBody>,
+}
+
+impl BodyCache {
+    /// An empty cache.
+    pub fn new() -> BodyCache {
+        BodyCache::default()
+    }
+
+    /// How many bodies it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds no body.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// One body's rendering and what it was rendered from.
+#[derive(Debug, Clone)]
+struct CachedBody {
+    body: String,
+    body_line: usize,
+    unsafe_html: bool,
+    plain_code: bool,
+    /// Every link target looked up, with what was found.
+    lookups: Vec<(String, Option<Target>)>,
+    /// Every Markdown file, when a link pointed at a missing one.
+    names: Option<Arc<Vec<String>>>,
+    output: Arc<BodyOutput>,
+}
+
+/// A rendered body, the problems found in it and its links with a fragment.
+type BodyOutput = (Rendered, Vec<Diagnostic>, Vec<FragmentLink>);
+
 /// Builds the library from loaded content. Problems go into `diags`; the library is
 /// built even when there are errors, so that every problem can be reported.
 pub fn build_library(
@@ -157,6 +204,19 @@ pub fn build_library(
     selection: Selection,
     purpose: Purpose,
     diags: &mut Diagnostics,
+) -> Library {
+    build_library_cached(content, config, selection, purpose, diags, None)
+}
+
+/// [`build_library`], taking the bodies that have not changed from `cache` and
+/// leaving there the bodies of this build (only those).
+pub fn build_library_cached(
+    content: Content,
+    config: &Config,
+    selection: Selection,
+    purpose: Purpose,
+    diags: &mut Diagnostics,
+    cache: Option<&mut BodyCache>,
 ) -> Library {
     let urls = Urls::new(&config.base_url, &config.base_path);
     let mut problems = Vec::new();
@@ -220,13 +280,29 @@ pub fn build_library(
         highlights: Some(&highlights),
         plain_code: purpose == Purpose::Check,
     };
-    let rendered: Vec<(Rendered, Vec<Diagnostic>, Vec<FragmentLink>)> = published
+    let names = {
+        let mut names: Vec<String> = targets.keys().cloned().collect();
+        names.sort_unstable();
+        Arc::new(names)
+    };
+    let previous = cache.as_deref().map(|c| &c.entries);
+    // Without a cache to keep them in, the sources need no copy.
+    let keeping = cache.is_some();
+    let render = |path: &str, body: &str, body_line: usize, keep: bool| {
+        let input = BodyInput {
+            path,
+            body,
+            body_line,
+        };
+        render_cached(previous, &input, &options, &targets, &names, keep)
+    };
+    let rendered: Vec<CachedBody> = published
         .par_iter()
-        .map(|i| render_body(&i.path, &i.body, i.body_line, &options, &targets))
+        .map(|i| render(&i.path, &i.body, i.body_line, keeping))
         .collect();
-    let rendered_pages: Vec<(Rendered, Vec<Diagnostic>, Vec<FragmentLink>)> = pages
+    let rendered_pages: Vec<CachedBody> = pages
         .par_iter()
-        .map(|p| render_body(&p.path, &p.body, p.body_line, &options, &targets))
+        .map(|p| render(&p.path, &p.body, p.body_line, keeping))
         .collect();
     // The Markdown is not needed once rendered: a large library would otherwise hold
     // every body twice while its pages render.
@@ -239,28 +315,30 @@ pub fn build_library(
 
     // Fragment checks need every page's heading ids.
     let mut anchors: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for (incident, (r, _, _)) in published.iter().zip(&rendered) {
+    for (incident, c) in published.iter().zip(&rendered) {
+        let r = &c.output.0;
         let ids = anchors.entry(incident.path.as_str()).or_default();
         ids.extend(r.headings.iter().map(|h| h.id.as_str()));
         ids.extend(INCIDENT_SECTION_IDS.iter().copied());
     }
-    for (page, (r, _, _)) in pages.iter().zip(&rendered_pages) {
+    for (page, c) in pages.iter().zip(&rendered_pages) {
         anchors
             .entry(page.path.as_str())
             .or_default()
-            .extend(r.headings.iter().map(|h| h.id.as_str()));
+            .extend(c.output.0.headings.iter().map(|h| h.id.as_str()));
     }
     // Files whose front-matter has errors are not published, but their links are
     // checked all the same so that one run reports every problem.
-    let rendered_unparsed: Vec<(Rendered, Vec<Diagnostic>, Vec<FragmentLink>)> = content
+    let rendered_unparsed: Vec<CachedBody> = content
         .unparsed
         .par_iter()
-        .map(|u| render_body(&u.path, &u.body, u.body_line, &options, &targets))
+        .map(|u| render(&u.path, &u.body, u.body_line, keeping))
         .collect();
     for (_, body_problems, links) in rendered
         .iter()
         .chain(&rendered_pages)
         .chain(&rendered_unparsed)
+        .map(|c| &*c.output)
     {
         problems.extend(body_problems.iter().cloned());
         for link in links {
@@ -398,10 +476,31 @@ pub fn build_library(
         })
         .collect();
 
+    // The cache keeps this build's bodies, and only those.
+    if let Some(cache) = cache {
+        cache.entries = rendered
+            .iter()
+            .zip(&published)
+            .map(|(c, i)| (i.path.clone(), c.clone()))
+            .chain(
+                rendered_pages
+                    .iter()
+                    .zip(&pages)
+                    .map(|(c, p)| (p.path.clone(), c.clone())),
+            )
+            .chain(
+                rendered_unparsed
+                    .iter()
+                    .zip(&content.unparsed)
+                    .map(|(c, u)| (u.path.clone(), c.clone())),
+            )
+            .collect();
+    }
+    drop(rendered_unparsed);
     let mut incidents: Vec<Entry> = Vec::with_capacity(published.len());
-    for (n, ((incident, (rendered, _, _)), ((components, tags), organization))) in published
+    for (n, ((incident, rendered), ((components, tags), organization))) in published
         .into_iter()
-        .zip(rendered)
+        .zip(rendered.into_iter().map(|c| take_output(c.output)))
         .zip(
             incident_components
                 .into_iter()
@@ -480,8 +579,8 @@ pub fn build_library(
 
     let pages = pages
         .into_iter()
-        .zip(rendered_pages)
-        .map(|(page, (rendered, _, _))| PageEntry {
+        .zip(rendered_pages.into_iter().map(|c| take_output(c.output)))
+        .map(|(page, rendered)| PageEntry {
             rel: rel::page(&page.slug.value),
             body: to_body(rendered),
             page,
@@ -512,12 +611,14 @@ pub const INCIDENT_SECTION_IDS: &[&str] = &[
     "debrief-related",
 ];
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Target {
     Url(String),
     Excluded(&'static str),
     Unusable,
 }
 
+#[derive(Debug, Clone)]
 struct FragmentLink {
     location: Location,
     target: String,
@@ -540,13 +641,81 @@ fn to_body(mut rendered: Rendered) -> Body {
     }
 }
 
-fn render_body(
-    path: &str,
-    body: &str,
+/// The rendered body out of its `Arc`, copied only when a cache holds it too.
+fn take_output(output: Arc<BodyOutput>) -> Rendered {
+    match Arc::try_unwrap(output) {
+        Ok((rendered, _, _)) => rendered,
+        Err(shared) => shared.0.clone(),
+    }
+}
+
+/// A Markdown body to render, and where it comes from.
+struct BodyInput<'s> {
+    path: &'s str,
+    body: &'s str,
     body_line: usize,
+}
+
+/// The body from `previous` when nothing its rendering read has changed, else
+/// rendered afresh; with `keep`, what it was rendered from is kept with it.
+fn render_cached(
+    previous: Option<&HashMap<String, CachedBody>>,
+    input: &BodyInput<'_>,
     options: &markdown::Options<'_>,
     targets: &HashMap<String, Target>,
-) -> (Rendered, Vec<Diagnostic>, Vec<FragmentLink>) {
+    names: &Arc<Vec<String>>,
+    keep: bool,
+) -> CachedBody {
+    let still_good = |c: &CachedBody| {
+        c.body == input.body
+            && c.body_line == input.body_line
+            && c.unsafe_html == options.unsafe_html
+            && c.plain_code == options.plain_code
+            && c.lookups
+                .iter()
+                .all(|(target, found)| targets.get(target) == found.as_ref())
+            && c.names.as_ref().is_none_or(|n| n == names)
+    };
+    if let Some(hit) = previous
+        .and_then(|p| p.get(input.path))
+        .filter(|c| still_good(c))
+    {
+        return hit.clone();
+    }
+    let lookups = std::cell::RefCell::new(Vec::new());
+    let output = render_body(input, options, targets, &lookups);
+    let lookups: Vec<(String, Option<Target>)> = lookups.into_inner();
+    let names = lookups
+        .iter()
+        .any(|(_, found)| found.is_none())
+        .then(|| Arc::clone(names));
+    CachedBody {
+        body: if keep {
+            input.body.to_string()
+        } else {
+            String::new()
+        },
+        body_line: input.body_line,
+        unsafe_html: options.unsafe_html,
+        plain_code: options.plain_code,
+        lookups,
+        names,
+        output: Arc::new(output),
+    }
+}
+
+/// Renders one body, noting in `lookups` every link target looked up and what was found.
+fn render_body(
+    input: &BodyInput<'_>,
+    options: &markdown::Options<'_>,
+    targets: &HashMap<String, Target>,
+    lookups: &std::cell::RefCell<Vec<(String, Option<Target>)>>,
+) -> BodyOutput {
+    let BodyInput {
+        path,
+        body,
+        body_line,
+    } = *input;
     let dir = parent_dir(path);
     let fragment_links = std::cell::RefCell::new(Vec::new());
     let calls = std::cell::Cell::new(0usize);
@@ -565,7 +734,9 @@ fn render_body(
                 help: None,
             };
         };
-        match targets.get(&target) {
+        let found = targets.get(&target);
+        lookups.borrow_mut().push((target.clone(), found.cloned()));
+        match found {
             Some(Target::Url(url)) => {
                 if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                     fragment_links
@@ -783,33 +954,177 @@ fn related_incidents(incidents: &[Entry]) -> Vec<Vec<usize>> {
     }
     (0..incidents.len())
         .into_par_iter()
-        .map(|n| {
-            let mut scores: HashMap<usize, u32> = HashMap::new();
-            for k in &all_keys[n] {
-                let list = &postings[k];
-                let candidates: &[usize] = if list.len() <= FULL_SCAN {
-                    list
-                } else {
-                    let at = list.partition_point(|&m| m < n);
-                    &list[at.saturating_sub(WINDOW)..(at + WINDOW).min(list.len())]
-                };
-                for &m in candidates {
-                    if m != n {
-                        *scores.entry(m).or_default() += 1;
+        .map_init(
+            // Scores by incident, and which are set: reset after each incident.
+            || (vec![0u32; incidents.len()], Vec::new()),
+            |(scores, touched), n| {
+                for k in &all_keys[n] {
+                    let list = &postings[k];
+                    let candidates: &[usize] = if list.len() <= FULL_SCAN {
+                        list
+                    } else {
+                        let at = list.partition_point(|&m| m < n);
+                        &list[at.saturating_sub(WINDOW)..(at + WINDOW).min(list.len())]
+                    };
+                    for &m in candidates {
+                        if m != n {
+                            if scores[m] == 0 {
+                                touched.push(m);
+                            }
+                            scores[m] += 1;
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(u32, usize)> = scores.into_iter().map(|(m, s)| (s, m)).collect();
-            ranked.sort_unstable_by(|a, b| {
-                b.0.cmp(&a.0)
-                    .then(a.1.abs_diff(n).cmp(&b.1.abs_diff(n)))
-                    .then(a.1.cmp(&b.1))
-            });
-            ranked
-                .into_iter()
-                .take(MAX_RELATED)
-                .map(|(_, m)| m)
-                .collect()
-        })
+                let mut ranked: Vec<(u32, usize)> = touched
+                    .drain(..)
+                    .map(|m| (std::mem::take(&mut scores[m]), m))
+                    .collect();
+                let order = |a: &(u32, usize), b: &(u32, usize)| {
+                    b.0.cmp(&a.0)
+                        .then(a.1.abs_diff(n).cmp(&b.1.abs_diff(n)))
+                        .then(a.1.cmp(&b.1))
+                };
+                // Only the first few are wanted: select them, then sort just those.
+                if ranked.len() > MAX_RELATED {
+                    ranked.select_nth_unstable_by(MAX_RELATED, order);
+                    ranked.truncate(MAX_RELATED);
+                }
+                ranked.sort_unstable_by(order);
+                ranked.into_iter().map(|(_, m)| m).collect()
+            },
+        )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BuildOptions, LoadCache};
+
+    /// What a build says about every body: the bodies and every problem reported.
+    fn bodies(options: &BuildOptions, cache: Option<&mut LoadCache>) -> (Vec<String>, Vec<String>) {
+        let loaded = crate::load(options, crate::Purpose::Build, &(), cache).unwrap();
+        let library = loaded.library.unwrap();
+        let body =
+            |path: &str, b: &Body| format!("{path}\n{}\n{:?}\n{}", b.html, b.toc, b.plain_text);
+        let mut out: Vec<String> = library
+            .incidents
+            .iter()
+            .map(|e| body(&e.incident.path, &e.body))
+            .chain(library.pages.iter().map(|p| body(&p.page.path, &p.body)))
+            .collect();
+        out.extend(library.incidents.iter().map(|e| e.summary.clone()));
+        let problems = loaded
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        (out, problems)
+    }
+
+    #[test]
+    fn cached_bodies_are_the_bodies_rendered_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let incident = |title: &str, body: &str| {
+            format!("---\ntitle: {title}\ndate: 2024-01-02\nseverity: minor\n---\n{body}")
+        };
+        write("debrief.toml", "title = \"Cache\"\n");
+        write(
+            "content/incidents/a.md",
+            &incident(
+                "A",
+                "## Start\n\nSee [b](b.md#cause), [gone](timeline.md), [here](#start), [nowhere](#none).\n\n```rust\nfn main() {}\n```\n",
+            ),
+        );
+        write(
+            "content/incidents/b.md",
+            &incident("B", "## Cause\n\nText of b.\n"),
+        );
+        write(
+            "content/pages/about.md",
+            "---\ntitle: About\n---\nLinks to [a](../incidents/a.md).\n",
+        );
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let mut cache = LoadCache::new();
+        let check = |cache: &mut LoadCache| {
+            let cached = bodies(&options, Some(cache));
+            let fresh = bodies(&options, None);
+            assert_eq!(cached, fresh);
+            cached
+        };
+        let (first, problems) = check(&mut cache);
+        assert_eq!(cache.bodies.len(), 3);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no such file content/incidents/timeline.md"))
+        );
+        assert!(problems.iter().any(|p| p.contains("`#none`")));
+        // Nothing changed: every body comes from the cache, the same.
+        assert_eq!(check(&mut cache).0, first);
+
+        // A heading of another file changes: the fragment link to it breaks.
+        write(
+            "content/incidents/b.md",
+            &incident("B", "## Causes\n\nText of b.\n"),
+        );
+        let (_, problems) = check(&mut cache);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`#cause` in content/incidents/b.md"))
+        );
+        // The missing file appears under a near name: the suggestion follows.
+        write("content/incidents/timelines.md", &incident("T", "Body.\n"));
+        let (_, problems) = check(&mut cache);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("did you mean content/incidents/timelines.md?")),
+            "{problems:?}"
+        );
+        // The linked file goes away, then comes back as a draft; the page moves.
+        std::fs::remove_file(root.join("content/incidents/b.md")).unwrap();
+        check(&mut cache);
+        write(
+            "content/incidents/b.md",
+            "---\ntitle: B\ndate: 2024-01-02\nseverity: minor\ndraft: true\n---\n## Cause\n",
+        );
+        let (_, problems) = check(&mut cache);
+        assert!(
+            problems.iter().any(|p| p.contains("which is a draft")),
+            "{problems:?}"
+        );
+        std::fs::rename(
+            root.join("content/pages/about.md"),
+            root.join("content/pages/us.md"),
+        )
+        .unwrap();
+        check(&mut cache);
+        // The body's own text changes.
+        write(
+            "content/incidents/a.md",
+            &incident("A", "## Start\n\nNew text with [b](b.md).\n"),
+        );
+        let (now, _) = check(&mut cache);
+        // A new config: every file is parsed again under it.
+        write(
+            "debrief.toml",
+            "title = \"Cache\"\n[markdown]\nunsafe_html = true\n",
+        );
+        assert_eq!(check(&mut cache).0, now);
+        assert!(now.iter().any(|b| b.contains("New text with")));
+        // Only this build's bodies are kept: the draft is not rendered.
+        assert_eq!(cache.bodies.len(), 3);
+    }
 }

@@ -20,7 +20,6 @@ use rayon::prelude::*;
 use serde_json::Value;
 use tera::Tera;
 
-use crate::Purpose;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
 use crate::embedded;
@@ -163,13 +162,14 @@ pub fn render_site_with_progress(
     progress: &dyn Progress,
     sink: Sink<'_>,
 ) -> Plan {
-    let site = Site {
-        library,
-        config,
-        theme,
-        templates,
-    };
-    render_pages(&site, Purpose::Build, diags, progress, sink)
+    let prepared = Prepared::new(library, config);
+    let renderer = SiteRenderer::new(library, config, theme, templates, &prepared);
+    let mut plan = render_pages(&renderer, diags, progress, sink);
+    for file in renderer.data_files(diags) {
+        plan.files.extend(sink(file));
+    }
+    plan.sort();
+    plan
 }
 
 /// What `debrief check` renders: the pages whose template is, extends, includes or
@@ -185,99 +185,258 @@ pub fn check_site(
     diags: &mut Diagnostics,
     progress: &dyn Progress,
 ) {
-    let site = Site {
-        library,
-        config,
-        theme,
-        templates,
-    };
-    render_pages(&site, Purpose::Check, diags, progress, &|_| None);
+    let own: Vec<&str> = theme
+        .templates
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let involved = template_loops::dependents(&templates.tera, &own);
+    let prepared = Prepared::with_pages(library, config, |job| involved.contains(job.template()));
+    let renderer = SiteRenderer::new(library, config, theme, templates, &prepared);
+    render_pages(&renderer, diags, progress, &|_| None);
+    renderer.highlight_css(diags);
 }
 
-/// What the renderer works from.
-#[derive(Clone, Copy)]
-struct Site<'a> {
-    library: &'a Library,
-    config: &'a Config,
-    theme: &'a SiteTheme,
-    templates: &'a Templates,
-}
-
+/// Renders every page of `renderer`, handing each to `sink` and reporting failures.
 fn render_pages(
-    site: &Site<'_>,
-    purpose: Purpose,
+    renderer: &SiteRenderer<'_>,
     diags: &mut Diagnostics,
     progress: &dyn Progress,
     sink: Sink<'_>,
 ) -> Plan {
-    let Site {
-        library,
-        config,
-        theme,
-        templates,
-    } = *site;
-    let tera = &templates.tera;
-    let views = Views::new(library, config);
-    let urls = &library.urls;
-    let mut base = PageContext::default();
-    base.insert("site", &views.site());
-    base.insert("nav", &views.nav());
-    base.insert("severities", views.severities());
-    base.insert("highlight_css_url", &urls.path(rel::HIGHLIGHT_CSS));
-    base.insert(
-        "assets",
-        &serde_json::json!({"css": urls.path("debrief.css"), "js": urls.path("debrief.js")}),
-    );
-
-    let mut jobs = vec![Job::Home, Job::Incidents];
-    jobs.extend((0..library.incidents.len()).map(Job::Incident));
-    jobs.extend((0..config.severities.len()).map(Job::Severity));
-    jobs.push(Job::Components);
-    jobs.extend((0..library.components.len()).map(Job::Component));
-    jobs.push(Job::Lessons);
-    jobs.extend(library.used_themes().map(|(t, _)| Job::Theme(t)));
-    jobs.extend((0..library.tags.len()).map(Job::Tag));
-    jobs.extend((0..library.organizations.len()).map(Job::Organization));
-    jobs.extend([Job::Actions, Job::Stats, Job::Search]);
-    jobs.extend((0..library.pages.len()).map(Job::Page));
-    jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
-
-    let facets = views.facets();
-    let sitemap_urls: Vec<String> = jobs
-        .iter()
-        .filter_map(|job| match job {
-            Job::NotFound | Job::Feed | Job::Sitemap | Job::Home => None,
-            other => Some(urls.permalink(&job_rel(library, config, *other))),
-        })
-        .chain(std::iter::once(urls.permalink("")))
-        .collect();
-
-    if purpose == Purpose::Check {
-        let own: Vec<&str> = theme
-            .templates
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        let involved = template_loops::dependents(tera, &own);
-        jobs.retain(|job| involved.contains(job.template()));
-    }
-    // Every list shows these: made once, and only when some page will be rendered.
-    let incident_count = if jobs.is_empty() {
-        0
-    } else {
-        library.incidents.len()
+    progress.render_started(renderer.page_count());
+    let render = |i: usize| -> Result<Option<OutputFile>, Box<PageFailure>> {
+        renderer.render_page(i).map(sink)
     };
-    let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..incident_count)
-        .into_par_iter()
-        .map(|n| (views.summary(n), views.brief(n)))
-        .unzip();
+    // Pages that list many incidents or lessons hold large contexts while they
+    // render: they go one at a time on one thread while the other pages share the
+    // rest, so that no two of them are in memory at once.
+    let (heavy, light): (Vec<usize>, Vec<usize>) =
+        (0..renderer.page_count()).partition(|&i| renderer.is_heavy(i));
+    let (mut results, light_results): (Vec<Numbered<Rendered>>, Vec<Numbered<Rendered>>) =
+        rayon::join(
+            || {
+                heavy
+                    .iter()
+                    .map(|&i| (i, render(i)))
+                    .inspect(|_| progress.page_rendered())
+                    .collect()
+            },
+            || {
+                light
+                    .par_iter()
+                    .map(|&i| (i, render(i)))
+                    .inspect(|_| progress.page_rendered())
+                    .collect()
+            },
+        );
+    results.extend(light_results);
+    results.sort_unstable_by_key(|(i, _)| *i);
 
-    progress.render_started(jobs.len());
-    let render_job = |job: Job| -> Rendered {
-        let location = job_rel(library, config, job);
+    let mut plan = Plan::default();
+    let mut failures = Vec::new();
+    for (_, result) in results {
+        match result {
+            Ok(file) => plan.files.extend(file),
+            Err(failure) => failures.push(*failure),
+        }
+    }
+    report_failures(failures, diags);
+    plan
+}
+
+/// A page that did not render: the problem, and the page it happened on.
+#[derive(Debug, Clone)]
+pub struct PageFailure {
+    diagnostic: Diagnostic,
+    page: String,
+}
+
+/// Reports template failures, in page order: one template mistake fails every page
+/// that uses it, so it is reported once, with the first page and how many more.
+pub fn report_failures(failures: impl IntoIterator<Item = PageFailure>, diags: &mut Diagnostics) {
+    let mut grouped: BTreeMap<(String, String), (Diagnostic, String, usize)> = BTreeMap::new();
+    for PageFailure {
+        diagnostic: d,
+        page,
+    } in failures
+    {
+        let key = (d.location.to_string(), d.message.clone());
+        grouped
+            .entry(key)
+            .and_modify(|(_, _, more)| *more += 1)
+            .or_insert((d, page, 0));
+    }
+    for (_, (mut d, page, more)) in grouped {
+        d.message = match more {
+            0 => format!("{} (rendering {page})", d.message),
+            n => format!(
+                "{} (rendering {page} and {n} more page{})",
+                d.message,
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+        diags.push(d);
+    }
+}
+
+/// What every page of a library shares, computed once: the list of pages, the
+/// incident summaries, the variables common to all pages. Owns its data, so that
+/// a [`SiteRenderer`] can be made from it again whenever pages are wanted.
+#[derive(Debug)]
+pub struct Prepared {
+    jobs: Vec<Job>,
+    /// The location of each job's page, relative to the site root.
+    locations: Vec<String>,
+    summaries: Vec<Value>,
+    /// What a lesson or an action item shows of its incident.
+    briefs: Vec<Value>,
+    base: PageContext,
+    facets: Value,
+    sitemap_urls: Vec<String>,
+}
+
+impl Prepared {
+    /// Lists the pages of `library` and computes what they share.
+    pub fn new(library: &Library, config: &Config) -> Prepared {
+        Prepared::with_pages(library, config, |_| true)
+    }
+
+    /// [`Prepared::new`], keeping only the pages for which `wanted` holds (for a
+    /// check; the sitemap still lists every page).
+    fn with_pages(library: &Library, config: &Config, wanted: impl Fn(Job) -> bool) -> Prepared {
+        let views = Views::new(library, config);
+        let urls = &library.urls;
+        let mut base = PageContext::default();
+        base.insert("site", &views.site());
+        base.insert("nav", &views.nav());
+        base.insert("severities", views.severities());
+        base.insert("highlight_css_url", &urls.path(rel::HIGHLIGHT_CSS));
+        base.insert(
+            "assets",
+            &serde_json::json!({"css": urls.path("debrief.css"), "js": urls.path("debrief.js")}),
+        );
+
+        let mut jobs = vec![Job::Home, Job::Incidents];
+        jobs.extend((0..library.incidents.len()).map(Job::Incident));
+        jobs.extend((0..config.severities.len()).map(Job::Severity));
+        jobs.push(Job::Components);
+        jobs.extend((0..library.components.len()).map(Job::Component));
+        jobs.push(Job::Lessons);
+        jobs.extend(library.used_themes().map(|(t, _)| Job::Theme(t)));
+        jobs.extend((0..library.tags.len()).map(Job::Tag));
+        jobs.extend((0..library.organizations.len()).map(Job::Organization));
+        jobs.extend([Job::Actions, Job::Stats, Job::Search]);
+        jobs.extend((0..library.pages.len()).map(Job::Page));
+        jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
+        let locations: Vec<String> = jobs
+            .iter()
+            .map(|&job| job_rel(library, config, job))
+            .collect();
+
+        let facets = views.facets();
+        let sitemap_urls: Vec<String> = jobs
+            .iter()
+            .zip(&locations)
+            .filter_map(|(job, location)| match job {
+                Job::NotFound | Job::Feed | Job::Sitemap | Job::Home => None,
+                _ => Some(urls.permalink(location)),
+            })
+            .chain(std::iter::once(urls.permalink("")))
+            .collect();
+        let (jobs, locations): (Vec<Job>, Vec<String>) = jobs
+            .into_iter()
+            .zip(locations)
+            .filter(|(job, _)| wanted(*job))
+            .unzip();
+        // Every list shows these: made once, and only when some page will be rendered.
+        let incident_count = if jobs.is_empty() {
+            0
+        } else {
+            library.incidents.len()
+        };
+        let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..incident_count)
+            .into_par_iter()
+            .map(|n| (views.summary(n), views.brief(n)))
+            .unzip();
+        Prepared {
+            jobs,
+            locations,
+            summaries,
+            briefs,
+            base,
+            facets,
+            sitemap_urls,
+        }
+    }
+}
+
+/// Renders the files of a site one at a time: each template page by its number, and
+/// the files that need no template together. [`render_site`] renders them all; the
+/// preview server renders each when it is asked for.
+pub struct SiteRenderer<'a> {
+    library: &'a Library,
+    config: &'a Config,
+    theme: &'a SiteTheme,
+    templates: &'a Templates,
+    prepared: &'a Prepared,
+    views: Views<'a>,
+}
+
+impl<'a> SiteRenderer<'a> {
+    /// A renderer of the site of `library`; `prepared` must come from the same
+    /// library and config.
+    pub fn new(
+        library: &'a Library,
+        config: &'a Config,
+        theme: &'a SiteTheme,
+        templates: &'a Templates,
+        prepared: &'a Prepared,
+    ) -> SiteRenderer<'a> {
+        SiteRenderer {
+            library,
+            config,
+            theme,
+            templates,
+            prepared,
+            views: Views::new(library, config),
+        }
+    }
+
+    /// How many template pages the site has.
+    pub fn page_count(&self) -> usize {
+        self.prepared.jobs.len()
+    }
+
+    /// Where page `i` goes, under the output root.
+    pub fn page_path(&self, i: usize) -> String {
+        file_for(&self.prepared.locations[i])
+    }
+
+    /// Whether page `i` lists many incidents or lessons (its context is large).
+    pub fn is_heavy(&self, i: usize) -> bool {
+        self.prepared.jobs[i].is_heavy()
+    }
+
+    /// Renders page `i` (below [`SiteRenderer::page_count`]).
+    pub fn render_page(&self, i: usize) -> Result<OutputFile, Box<PageFailure>> {
+        let (library, views) = (self.library, &self.views);
+        let Prepared {
+            jobs,
+            locations,
+            summaries,
+            briefs,
+            base,
+            facets,
+            sitemap_urls,
+        } = self.prepared;
+        let job = jobs[i];
+        let location = &locations[i];
+        let urls = &library.urls;
+        let tera = &self.templates.tera;
         let mut ctx = base.clone();
-        ctx.insert("current_url", &urls.path(&location));
-        ctx.insert("permalink", &urls.permalink(&location));
+        ctx.insert("current_url", &urls.path(location));
+        ctx.insert("permalink", &urls.permalink(location));
         let template = job.template();
         match job {
             Job::Home | Job::Incidents => {
@@ -287,7 +446,7 @@ fn render_pages(
             Job::Incident(n) => {
                 let entry = views.entry(n);
                 ctx.put("incident", views.incident(n, &summaries[n]));
-                ctx.put("related", pick(&summaries, &entry.related));
+                ctx.put("related", pick(summaries, &entry.related));
                 let near = |m: Option<usize>| {
                     m.and_then(|m| summaries.get(m))
                         .cloned()
@@ -298,7 +457,7 @@ fn render_pages(
             }
             Job::Severity(s) => {
                 ctx.insert("severity", views.severity(s));
-                ctx.put("incidents", pick(&summaries, &library.by_severity[s]));
+                ctx.put("incidents", pick(summaries, &library.by_severity[s]));
             }
             Job::Components => {
                 let list: Vec<Value> = (0..library.components.len())
@@ -310,7 +469,7 @@ fn render_pages(
             Job::Component(c) => {
                 let term = &library.components[c];
                 ctx.put("component", views.component(c));
-                ctx.put("incidents", pick(&summaries, &term.incidents));
+                ctx.put("incidents", pick(summaries, &term.incidents));
                 // Grouped here, in one pass, rather than by filtering every lesson
                 // for every incident in the template.
                 let mut lessons = Vec::new();
@@ -322,7 +481,7 @@ fn render_pages(
                     if pairs.is_empty() {
                         continue;
                     }
-                    let group = views.lessons(&pairs, &briefs);
+                    let group = views.lessons(&pairs, briefs);
                     lessons.extend(group.iter().cloned());
                     let mut entry = serde_json::Map::new();
                     entry.insert("incident".into(), summaries[n].clone());
@@ -340,7 +499,7 @@ fn render_pages(
                         if let Value::Object(map) = &mut v {
                             map.insert(
                                 "lessons".into(),
-                                Value::Array(views.lessons(&entry.lessons, &briefs)),
+                                Value::Array(views.lessons(&entry.lessons, briefs)),
                             );
                         }
                         v
@@ -358,25 +517,25 @@ fn render_pages(
             }
             Job::Theme(t) => {
                 ctx.put("theme", views.theme(t));
-                ctx.put("lessons", Value::Array(views.theme_lessons(t, &briefs)));
+                ctx.put("lessons", Value::Array(views.theme_lessons(t, briefs)));
             }
             Job::Tag(t) => {
                 let term = &library.tags[t];
                 ctx.put("tag", views.term(term));
-                ctx.put("incidents", pick(&summaries, &term.incidents));
+                ctx.put("incidents", pick(summaries, &term.incidents));
             }
             Job::Organization(o) => {
                 let term = &library.organizations[o];
                 ctx.put("organization", views.term(term));
-                ctx.put("incidents", pick(&summaries, &term.incidents));
+                ctx.put("incidents", pick(summaries, &term.incidents));
             }
             Job::Actions => {
-                let actions = views.actions(&briefs);
+                let actions = views.actions(briefs);
                 ctx.insert("action_groups", &views.action_groups(&actions));
                 ctx.put("actions", Value::Array(actions));
             }
             Job::Stats => {
-                ctx.insert("stats", &stats::stats_view(&views, &summaries));
+                ctx.insert("stats", &stats::stats_view(views, summaries));
             }
             Job::Search => {
                 ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
@@ -398,14 +557,12 @@ fn render_pages(
                 ctx.insert("urls", &sitemap_urls);
             }
         }
-        let path = file_for(&location);
+        let path = file_for(location);
         let ctx = ctx.into_tera();
         tera.render(template, &ctx)
-            .map(|html| {
-                sink(OutputFile {
-                    path,
-                    bytes: html.into_bytes(),
-                })
+            .map(|html| OutputFile {
+                path,
+                bytes: html.into_bytes(),
             })
             .map_err(|e| {
                 let page = match job {
@@ -413,122 +570,89 @@ fn render_pages(
                     Job::Page(p) => library.pages[p].page.path.clone(),
                     _ => format!("/{location}"),
                 };
-                let d = template_errors::render_error(tera, &templates.sources, template, &ctx, &e);
-                Box::new((d, page))
+                let diagnostic = template_errors::render_error(
+                    tera,
+                    &self.templates.sources,
+                    template,
+                    &ctx,
+                    &e,
+                );
+                Box::new(PageFailure { diagnostic, page })
             })
-    };
-    // Pages that list many incidents or lessons hold large contexts while they
-    // render: they go one at a time on one thread while the other pages share the
-    // rest, so that no two of them are in memory at once.
-    let (heavy, light): (Vec<Numbered<Job>>, Vec<Numbered<Job>>) = jobs
-        .iter()
-        .copied()
-        .enumerate()
-        .partition(|(_, job)| job.is_heavy());
-    let (mut results, light_results): (Vec<Numbered<Rendered>>, Vec<Numbered<Rendered>>) =
-        rayon::join(
-            || {
-                heavy
-                    .iter()
-                    .map(|&(i, job)| (i, render_job(job)))
-                    .inspect(|_| progress.page_rendered())
-                    .collect()
-            },
-            || {
-                light
-                    .par_iter()
-                    .map(|&(i, job)| (i, render_job(job)))
-                    .inspect(|_| progress.page_rendered())
-                    .collect()
-            },
-        );
-    results.extend(light_results);
-    results.sort_unstable_by_key(|(i, _)| *i);
-    let results = results.into_iter().map(|(_, r)| r);
+    }
 
-    // One template mistake fails every page that uses it: report it once, with
-    // the first page and how many more.
-    let mut plan = Plan::default();
-    let mut failures: BTreeMap<(String, String), (Diagnostic, String, usize)> = BTreeMap::new();
-    for result in results {
-        match result {
-            Ok(file) => plan.files.extend(file),
-            Err(failure) => {
-                let (d, page) = *failure;
-                let key = (d.location.to_string(), d.message.clone());
-                failures
-                    .entry(key)
-                    .and_modify(|(_, _, more)| *more += 1)
-                    .or_insert((d, page, 0));
-            }
-        }
+    /// The paths of the files that need no template, in the order
+    /// [`SiteRenderer::data_files`] makes them (a later one replaces an earlier one
+    /// of the same path, and any page).
+    pub fn data_paths(&self) -> Vec<String> {
+        let mut paths = vec![rel::EXPORT.to_string()];
+        paths.extend(search::search_paths(self.library));
+        paths.push(rel::HIGHLIGHT_CSS.to_string());
+        paths.extend(embedded::STATIC.iter().map(|(path, _)| (*path).to_string()));
+        paths.extend(self.theme.static_files.iter().map(|(path, _)| path.clone()));
+        paths
     }
-    for (_, (mut d, page, more)) in failures {
-        d.message = match more {
-            0 => format!("{} (rendering {page})", d.message),
-            n => format!(
-                "{} (rendering {page} and {n} more page{})",
-                d.message,
-                if n == 1 { "" } else { "s" }
-            ),
-        };
-        diags.push(d);
-    }
-    let mut emit = |file: OutputFile| plan.files.extend(sink(file));
-    if purpose == Purpose::Build {
-        emit(OutputFile {
+
+    /// The files that need no template: the export, the search index, the
+    /// highlighting style sheet and the static files. An unknown highlight theme
+    /// goes into `diags`.
+    pub fn data_files(&self, diags: &mut Diagnostics) -> Vec<OutputFile> {
+        let (library, config, theme) = (self.library, self.config, self.theme);
+        let mut files = vec![OutputFile {
             path: rel::EXPORT.to_string(),
-            bytes: export::export_json(library, config, &views),
-        });
-        for file in search::search_files(library, config) {
-            emit(file);
-        }
-    }
-    let (light, dark) = &config.markdown.highlight_themes;
-    match highlight::theme_css(light, dark) {
-        Some(css) => emit(OutputFile {
-            path: rel::HIGHLIGHT_CSS.to_string(),
-            bytes: css.into_bytes(),
-        }),
-        None => {
-            let names = highlight::theme_names();
-            let unknown = [light, dark]
-                .into_iter()
-                .find(|t| !names.contains(&t.as_str()))
-                .cloned()
-                .unwrap_or_default();
-            let location = match config.markdown.highlight_pos {
-                Some(pos) => Location::at(CONFIG_FILE, pos),
-                None => Location::file(CONFIG_FILE),
-            };
-            let help = match nearest(&unknown, names.iter().map(|n| n.as_ref())) {
-                Some(n) => format!("did you mean `{n}`?"),
-                None => format!("expected one of: {}", names.join(", ")),
-            };
-            diags.push(
-                Diagnostic::error(location, format!("unknown highlight theme `{unknown}`"))
-                    .with_help(help),
-            );
-        }
-    }
-    if purpose == Purpose::Build {
+            bytes: export::export_json(library, config, &self.views),
+        }];
+        files.extend(search::search_files(library, config));
+        files.extend(self.highlight_css(diags));
         for (path, bytes) in embedded::STATIC {
             if !theme.static_files.iter().any(|(p, _)| p == path) {
-                emit(OutputFile {
+                files.push(OutputFile {
                     path: (*path).to_string(),
                     bytes: bytes.to_vec(),
                 });
             }
         }
         for (path, bytes) in &theme.static_files {
-            emit(OutputFile {
+            files.push(OutputFile {
                 path: path.clone(),
                 bytes: bytes.clone(),
             });
         }
+        files
     }
-    plan.sort();
-    plan
+
+    /// The highlighting style sheet; an unknown highlight theme goes into `diags`.
+    pub fn highlight_css(&self, diags: &mut Diagnostics) -> Option<OutputFile> {
+        let config = self.config;
+        let (light, dark) = &config.markdown.highlight_themes;
+        match highlight::theme_css(light, dark) {
+            Some(css) => Some(OutputFile {
+                path: rel::HIGHLIGHT_CSS.to_string(),
+                bytes: css.into_bytes(),
+            }),
+            None => {
+                let names = highlight::theme_names();
+                let unknown = [light, dark]
+                    .into_iter()
+                    .find(|t| !names.contains(&t.as_str()))
+                    .cloned()
+                    .unwrap_or_default();
+                let location = match config.markdown.highlight_pos {
+                    Some(pos) => Location::at(CONFIG_FILE, pos),
+                    None => Location::file(CONFIG_FILE),
+                };
+                let help = match nearest(&unknown, names.iter().map(|n| n.as_ref())) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("expected one of: {}", names.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::error(location, format!("unknown highlight theme `{unknown}`"))
+                        .with_help(help),
+                );
+                None
+            }
+        }
+    }
 }
 
 impl Job {
@@ -574,7 +698,7 @@ impl Job {
 type Numbered<T> = (usize, T);
 
 /// One page rendered: the file unless the sink took it, or the problem and the page.
-type Rendered = Result<Option<OutputFile>, Box<(Diagnostic, String)>>;
+type Rendered = Result<Option<OutputFile>, Box<PageFailure>>;
 
 /// The location (relative to the site root) of a job's page.
 fn job_rel(library: &Library, config: &Config, job: Job) -> String {

@@ -53,6 +53,14 @@ fn shard_name(n: usize) -> String {
     format!("shard-{n}.json")
 }
 
+/// The paths of the files [`search_files`] makes, in the same order, without making them.
+pub fn search_paths(library: &Library) -> Vec<String> {
+    let shard_count = library.incidents.len().div_ceil(SHARD_SIZE);
+    std::iter::once(HEAD.to_string())
+        .chain((0..shard_count).map(|n| format!("search/{}", shard_name(n))))
+        .collect()
+}
+
 /// Every file of the search index: the head, then the shards.
 pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
     let incidents = &library.incidents;

@@ -1,9 +1,10 @@
-//! The site as `serve` shows it: the last plan that built, the report of the
-//! last build when it failed, and a generation number that moves on every
-//! rebuild. Request threads read it; the rebuild loop replaces it and wakes
+//! The site as `serve` shows it: the last site that built (a finished plan, or
+//! pages rendered as they are asked for), the report of the last build when it
+//! failed, and a generation number that moves on every rebuild. Request threads read it; the rebuild loop replaces it and wakes
 //! the event streams. Also the live-reload snippet that goes into served HTML
 //! (never into a built site) and the server-sent events that drive it.
 
+use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -15,11 +16,46 @@ const RELOAD_SCRIPT: &str = include_str!("reload.js");
 /// Where the browser listens for rebuilds.
 pub(crate) const EVENTS_PATH: &str = "/__debrief/events";
 
+/// What a site answers for one of its paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// The file's bytes.
+    File(Vec<u8>),
+    /// The site has no such file.
+    Missing,
+    /// The file could not be made (a template failed on that page): the site
+    /// will turn out not to build.
+    Broken,
+}
+
+/// The files of a served site, by path under the output root.
+pub trait Files: fmt::Debug + Send + Sync {
+    /// Whether the site has a file at `path`.
+    fn contains(&self, path: &str) -> bool;
+    /// The file at `path`.
+    fn read(&self, path: &str) -> Read;
+    /// Returns once the site is known to build or not (at once for a finished site).
+    fn wait_checked(&self) {}
+}
+
+impl Files for Plan {
+    fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    fn read(&self, path: &str) -> Read {
+        match self.get(path) {
+            Some(file) => Read::File(file.bytes.clone()),
+            None => Read::Missing,
+        }
+    }
+}
+
 /// What is served right now.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     /// The last site that built, if any did.
-    pub plan: Option<Arc<Plan>>,
+    pub site: Option<Arc<dyn Files>>,
     /// The report of the last build when it failed (what the overlay shows).
     pub failure: Option<Arc<str>>,
     /// Moves on with every build, good or bad; starts at 0 before the first.
@@ -29,6 +65,8 @@ pub struct Snapshot {
 #[derive(Debug, Default)]
 struct State {
     snapshot: Snapshot,
+    /// The last site known to build in full, to fall back on.
+    last_good: Option<Arc<dyn Files>>,
     closed: bool,
 }
 
@@ -52,12 +90,48 @@ impl LiveSite {
 
     /// Serves `plan` from now on and tells the browsers to reload.
     pub fn publish(&self, plan: Plan) {
+        let site: Arc<dyn Files> = Arc::new(plan);
+        let replaced = self.publish_unchecked(Arc::clone(&site));
+        self.confirm(&site);
+        drop(replaced);
+    }
+
+    /// Serves `site` from now on and tells the browsers to reload, before it is
+    /// known whether every page of it renders: [`LiveSite::confirm`] or
+    /// [`LiveSite::reject`] says so later. Returns the site it replaces, so that
+    /// the caller decides where a large site's memory is given back.
+    pub fn publish_unchecked(&self, site: Arc<dyn Files>) -> Option<Arc<dyn Files>> {
         let mut state = self.lock();
-        state.snapshot = Snapshot {
-            plan: Some(Arc::new(plan)),
-            failure: None,
-            generation: state.snapshot.generation + 1,
-        };
+        let generation = state.snapshot.generation + 1;
+        let replaced = std::mem::replace(
+            &mut state.snapshot,
+            Snapshot {
+                site: Some(site),
+                failure: None,
+                generation,
+            },
+        );
+        self.changed.notify_all();
+        replaced.site
+    }
+
+    /// `site` builds in full: it is the one to fall back on from now on.
+    pub fn confirm(&self, site: &Arc<dyn Files>) {
+        let mut state = self.lock();
+        state.last_good = Some(Arc::clone(site));
+    }
+
+    /// `site` does not build: if it is still served, the last site that built is
+    /// served again (or none) with `report` shown over it.
+    pub fn reject(&self, site: &Arc<dyn Files>, report: String) {
+        let mut state = self.lock();
+        let current = state.snapshot.site.as_ref();
+        if !current.is_some_and(|c| Arc::ptr_eq(c, site)) {
+            return;
+        }
+        state.snapshot.site = state.last_good.clone();
+        state.snapshot.failure = Some(Arc::from(report));
+        state.snapshot.generation += 1;
         self.changed.notify_all();
     }
 
@@ -149,7 +223,7 @@ pub(crate) fn inject(html: &[u8], snippet: &str) -> Vec<u8> {
 
 /// The page answered for every HTML request while no build has succeeded yet.
 pub(crate) fn no_site_page(snapshot: &Snapshot) -> Vec<u8> {
-    let text = if snapshot.plan.is_none() && snapshot.failure.is_none() {
+    let text = if snapshot.site.is_none() && snapshot.failure.is_none() {
         "The site is being built; this page reloads when it is ready."
     } else {
         "The site does not build yet."
@@ -209,7 +283,10 @@ mod tests {
         site.fail("error: content/x.md:3:1: broken".into());
         let snapshot = site.snapshot();
         assert_eq!(snapshot.generation, 2);
-        assert_eq!(snapshot.plan.unwrap().files[0].bytes, b"one");
+        assert_eq!(
+            snapshot.site.unwrap().read("index.html"),
+            Read::File(b"one".to_vec())
+        );
         assert_eq!(
             snapshot.failure.as_deref(),
             Some("error: content/x.md:3:1: broken")
@@ -218,6 +295,42 @@ mod tests {
         let snapshot = site.snapshot();
         assert!(snapshot.failure.is_none());
         assert_eq!(snapshot.generation, 3);
+    }
+
+    #[test]
+    fn a_rejected_site_gives_way_to_the_last_one_that_built() {
+        let read = |site: &LiveSite| site.snapshot().site.map(|s| s.read("index.html"));
+        let site = LiveSite::new();
+        let never: Arc<dyn Files> = Arc::new(plan("never builds"));
+        site.publish_unchecked(Arc::clone(&never));
+        site.reject(&never, "error: templates/a.html: broken".into());
+        // Nothing built yet: nothing is served, the report is.
+        assert_eq!(read(&site), None);
+        assert_eq!(site.snapshot().generation, 2);
+
+        site.publish(plan("one"));
+        let two: Arc<dyn Files> = Arc::new(plan("two"));
+        assert!(site.publish_unchecked(Arc::clone(&two)).is_some());
+        assert_eq!(read(&site), Some(Read::File(b"two".to_vec())));
+        site.reject(&two, "error: templates/b.html: broken".into());
+        let snapshot = site.snapshot();
+        assert_eq!(snapshot.generation, 5);
+        assert_eq!(
+            snapshot.failure.as_deref(),
+            Some("error: templates/b.html: broken")
+        );
+        assert_eq!(read(&site), Some(Read::File(b"one".to_vec())));
+
+        // A verdict on a site no longer served changes nothing.
+        let three: Arc<dyn Files> = Arc::new(plan("three"));
+        site.publish_unchecked(Arc::clone(&three));
+        site.reject(&two, "stale".into());
+        assert!(site.snapshot().failure.is_none());
+        site.confirm(&three);
+        let four: Arc<dyn Files> = Arc::new(plan("four"));
+        site.publish_unchecked(Arc::clone(&four));
+        site.reject(&four, "error: x".into());
+        assert_eq!(read(&site), Some(Read::File(b"three".to_vec())));
     }
 
     #[test]
@@ -242,7 +355,7 @@ mod tests {
     #[test]
     fn snippet_goes_before_the_last_body_end_and_escapes_the_report() {
         let snapshot = Snapshot {
-            plan: None,
+            site: None,
             failure: Some(Arc::from("error: content/<b>.md:1:1: bad & \"worse\"")),
             generation: 7,
         };
@@ -262,7 +375,7 @@ mod tests {
     #[test]
     fn events_carry_the_generation_or_every_line_of_the_report() {
         let mut snapshot = Snapshot {
-            plan: None,
+            site: None,
             failure: None,
             generation: 4,
         };

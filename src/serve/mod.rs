@@ -6,6 +6,7 @@
 //! events to the browsers. It neither builds nor prints; `watch` reports changes.
 
 mod live;
+mod pages;
 mod url;
 pub mod watch;
 
@@ -19,8 +20,8 @@ use std::time::Duration;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use crate::error::{Error, Result};
-use crate::render::Plan;
-pub use live::{LiveSite, Snapshot};
+pub use live::{Files, LiveSite, Read, Snapshot};
+pub use pages::OnDemand;
 use url::{HTML, PLAIN, UrlPath, content_type, folder_location, parse_url_path};
 
 /// How many threads answer requests in [`Server::run`]. Event streams get threads
@@ -156,7 +157,7 @@ impl Server {
     }
 
     fn answer(&self, request: Request) {
-        let snapshot = self.site.snapshot();
+        let mut snapshot = self.site.snapshot();
         let reply = match parse_url_path(request.url()) {
             Some(path)
                 if self.live_reload && is_events(&path) && *request.method() == Method::Get =>
@@ -166,12 +167,29 @@ impl Server {
                 std::thread::spawn(move || stream_events(request, &site, &snapshot));
                 return;
             }
-            parsed => reply_to(
-                &snapshot,
-                request.method(),
-                parsed.as_ref(),
-                self.live_reload,
-            ),
+            parsed => {
+                let reply = |snapshot: &Snapshot| {
+                    reply_to(
+                        snapshot,
+                        request.method(),
+                        parsed.as_ref(),
+                        self.live_reload,
+                    )
+                };
+                let mut answer = reply(&snapshot);
+                if answer.is_none() {
+                    // A page that does not render: the site will turn out not to
+                    // build. Answer once that is known, from whatever is served then.
+                    if let Some(site) = &snapshot.site {
+                        site.wait_checked();
+                    }
+                    snapshot = self.site.snapshot();
+                    answer = reply(&snapshot);
+                }
+                answer.unwrap_or_else(|| {
+                    Reply::text(500, "this page does not render; the terminal says why")
+                })
+            }
         };
         // A client that went away is not our problem, and the library never prints.
         let _ = request.respond(reply.into_response());
@@ -213,9 +231,9 @@ enum Route {
     NotFound,
 }
 
-/// Finds a decoded request path in the plan: a folder (trailing slash) leads to its
+/// Finds a decoded request path in the site: a folder (trailing slash) leads to its
 /// `index.html`, a folder without the slash to a redirect.
-fn route(plan: &Plan, request: &UrlPath) -> Route {
+fn route(site: &dyn Files, request: &UrlPath) -> Route {
     let joined = request.segments.join("/");
     if request.trailing_slash || joined.is_empty() {
         let index = if joined.is_empty() {
@@ -223,14 +241,15 @@ fn route(plan: &Plan, request: &UrlPath) -> Route {
         } else {
             format!("{joined}/index.html")
         };
-        return match plan.get(&index) {
-            Some(_) => Route::File(index),
-            None => Route::NotFound,
+        return if site.contains(&index) {
+            Route::File(index)
+        } else {
+            Route::NotFound
         };
     }
-    if plan.get(&joined).is_some() {
+    if site.contains(&joined) {
         Route::File(joined)
-    } else if plan.get(&format!("{joined}/index.html")).is_some() {
+    } else if site.contains(&format!("{joined}/index.html")) {
         Route::Redirect(folder_location(request))
     } else {
         Route::NotFound
@@ -280,65 +299,71 @@ impl Reply {
 }
 
 /// Answers one request from a snapshot. HEAD bodies are dropped by `tiny_http`.
+/// `None` when the file asked for cannot be made (see [`Read::Broken`]).
 fn reply_to(
     snapshot: &Snapshot,
     method: &Method,
     request: Option<&UrlPath>,
     live_reload: bool,
-) -> Reply {
+) -> Option<Reply> {
     if !matches!(method, Method::Get | Method::Head) {
         let mut reply = Reply::text(405, "method not allowed");
         reply.extra_header = Some(("Allow", "GET, HEAD".to_string()));
-        return reply;
+        return Some(reply);
     }
     let Some(request) = request else {
-        return Reply::text(400, "bad request");
+        return Some(Reply::text(400, "bad request"));
     };
-    let Some(plan) = &snapshot.plan else {
+    let Some(site) = &snapshot.site else {
         // Nothing has built yet: every page explains and shows the report.
-        return Reply {
+        return Some(Reply {
             status: 503,
             content_type: HTML,
             extra_header: None,
             body: live::no_site_page(snapshot),
-        };
+        });
     };
-    match route(plan, request) {
-        Route::File(path) => file_reply(snapshot, plan, &path, 200, live_reload),
-        Route::Redirect(location) => Reply {
+    match route(site.as_ref(), request) {
+        Route::File(path) => file_reply(snapshot, site.as_ref(), &path, 200, live_reload),
+        Route::Redirect(location) => Some(Reply {
             status: 301,
             content_type: PLAIN,
             extra_header: Some(("Location", location)),
             body: Vec::new(),
-        },
-        Route::NotFound if plan.get("404.html").is_some() => {
-            file_reply(snapshot, plan, "404.html", 404, live_reload)
+        }),
+        Route::NotFound if site.contains("404.html") => {
+            file_reply(snapshot, site.as_ref(), "404.html", 404, live_reload)
         }
-        Route::NotFound => Reply::text(404, "not found"),
+        Route::NotFound => Some(Reply::text(404, "not found")),
     }
 }
 
-/// A file of the plan; with live reload, HTML pages get the snippet.
+/// A file of the site; with live reload, HTML pages get the snippet. `None` when
+/// the file cannot be made.
 fn file_reply(
     snapshot: &Snapshot,
-    plan: &Plan,
+    site: &dyn Files,
     path: &str,
     status: u16,
     live_reload: bool,
-) -> Reply {
-    let bytes = plan.get(path).map_or(&[][..], |f| f.bytes.as_slice());
+) -> Option<Reply> {
+    let bytes = match site.read(path) {
+        Read::File(bytes) => bytes,
+        Read::Missing => Vec::new(),
+        Read::Broken => return None,
+    };
     let content_type = content_type(path);
     let body = if live_reload && content_type == HTML {
-        live::inject(bytes, &live::reload_snippet(snapshot))
+        live::inject(&bytes, &live::reload_snippet(snapshot))
     } else {
-        bytes.to_vec()
+        bytes
     };
-    Reply {
+    Some(Reply {
         status,
         content_type,
         extra_header: None,
         body,
-    }
+    })
 }
 
 /// Streams server-sent events to one browser tab until it goes away or the server
@@ -371,7 +396,7 @@ fn stream_events(request: Request, site: &LiveSite, snapshot: &Snapshot) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputFile;
+    use crate::render::{OutputFile, Plan};
     use std::io::Read;
     use std::net::TcpStream;
 

@@ -513,3 +513,137 @@ fn the_reload_script_never_reaches_a_built_site() {
     }
     assert!(out.files().iter().any(|f| f.ends_with(".html")));
 }
+
+/// A served HTML page without the live-reload snippet, as `debrief build` writes it.
+fn without_snippet(html: &str) -> String {
+    let start = html
+        .find("<script data-debrief-generation=")
+        .unwrap_or_else(|| panic!("no reload snippet in {html}"));
+    let end = start + html[start..].find("</script>\n").expect("snippet end") + "</script>\n".len();
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+#[test]
+fn an_edited_site_is_served_as_debrief_build_writes_it() {
+    let site = site();
+    site.write(
+        "content/incidents/cache.md",
+        &incident(
+            "Cache stampede",
+            "2024-02-10",
+            "minor",
+            "tags: [cache]\ncomponents: [edge]\n",
+        ),
+    );
+    let server = Serving::start(&site, &[]);
+    let mut events = server.events();
+    assert_eq!(events.next().0, "ready");
+    // Pages asked for before the edit are rendered and kept; the edit replaces them.
+    assert!(server.get("/incidents/dns/").body.contains("DNS outage"));
+    site.write(
+        "content/incidents/dns.md",
+        &incident(
+            "DNS outage, resolvers overloaded",
+            "2024-01-05",
+            "minor",
+            "tags: [cache]\n",
+        )
+        .replace(
+            "What happened",
+            "Read [the stampede](cache.md#summary). What happened",
+        ),
+    );
+    assert_eq!(events.next().0, "reload");
+    let served = server.get("/incidents/dns/");
+    assert!(served.body.contains("DNS outage, resolvers overloaded"));
+
+    let out = tempfile::tempdir().expect("temp dir");
+    let base = format!("http://{}/", server.addr);
+    site.run(&[
+        "build",
+        "--output",
+        out.path().to_str().expect("utf-8 path"),
+        "--base-url",
+        &base,
+    ])
+    .expect_code(0);
+    let built = |rel: &str| {
+        std::fs::read_to_string(out.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    assert_eq!(
+        without_snippet(&served.body),
+        built("incidents/dns/index.html")
+    );
+    for (url, rel) in [
+        ("/", "index.html"),
+        ("/incidents/", "incidents/index.html"),
+        ("/incidents/cache/", "incidents/cache/index.html"),
+        ("/tags/cache/", "tags/cache/index.html"),
+        ("/stats/", "stats/index.html"),
+        ("/no/such/page/", "404.html"),
+    ] {
+        let answer = server.get(url);
+        assert_eq!(without_snippet(&answer.body), built(rel), "{url}");
+    }
+    for (url, rel) in [
+        ("/incidents.json", "incidents.json"),
+        ("/search/index.json", "search/index.json"),
+        ("/search/shard-0.json", "search/shard-0.json"),
+        ("/atom.xml", "atom.xml"),
+        ("/sitemap.xml", "sitemap.xml"),
+    ] {
+        assert_eq!(server.get(url).body, built(rel), "{url}");
+    }
+}
+
+#[test]
+fn a_template_that_fails_on_a_page_nobody_asked_for_shows_the_overlay() {
+    let site = site();
+    let server = Serving::start(&site, &[]);
+    let mut events = server.events();
+    assert_eq!(events.next().0, "ready");
+    // The stats page is never asked for: the full check behind the reload finds it.
+    site.write(
+        "templates/stats.html",
+        "<html><body>{{ no_such_variable.at_all }}</body></html>\n",
+    );
+    let (mut name, mut report) = events.next();
+    while name == "reload" {
+        (name, report) = events.next();
+    }
+    assert_eq!(name, "failure");
+    assert!(report.contains("templates/stats.html"), "{report}");
+    assert!(report.contains("(rendering /stats/)"), "{report}");
+    // The last site that built is served, under the report.
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<div id=\"debrief-overlay\""));
+    assert!(home.body.contains("templates/stats.html"));
+    let page = server.get("/incidents/dns/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("DNS outage"));
+
+    // A page that fails when it is asked for is answered with the last good one too.
+    site.write("templates/stats.html", "<html><body>fine</body></html>\n");
+    server.get_until("/stats/", |a| a.body.starts_with("<html><body>fine"));
+    site.write(
+        "templates/incident.html",
+        "<html><body>{{ no_such_variable.at_all }}</body></html>\n",
+    );
+    let page = server.get_until("/incidents/dns/", |a| {
+        a.body.contains("<div id=\"debrief-overlay\"")
+    });
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("What happened to DNS outage."),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("templates/incident.html"));
+
+    // Fixed: the new pages are served.
+    std::fs::remove_file(site.path().join("templates/incident.html")).expect("remove");
+    server.get_until("/incidents/dns/", |a| {
+        !a.body.contains("<div id=\"debrief-overlay\"") && a.body.contains("What happened to DNS")
+    });
+}

@@ -1,0 +1,180 @@
+//! A site that `serve` renders as it is asked for: built from a loaded library
+//! and its templates, it knows every path of the site at once but renders a page
+//! only when a request or the full check ([`OnDemand::render_all`]) needs it, and
+//! keeps it until the next rebuild. Every page comes from the same
+//! [`SiteRenderer`] as `debrief build`, so the bytes are the same.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+
+use crate::config::Config;
+use crate::diag::Diagnostics;
+use crate::library::Library;
+use crate::render::{PageFailure, Prepared, SiteRenderer, SiteTheme, Templates, report_failures};
+
+use super::live::{Files, Read};
+
+/// What makes the file at a path.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A template page, by its number.
+    Page(usize),
+    /// One of the files that need no template.
+    Data,
+}
+
+/// The files that need no template, made together, and what went wrong making them.
+#[derive(Debug)]
+struct DataFiles {
+    files: HashMap<String, Vec<u8>>,
+    diagnostics: Diagnostics,
+}
+
+/// One build's site, rendered page by page as it is wanted.
+#[derive(Debug)]
+pub struct OnDemand {
+    library: Library,
+    config: Config,
+    theme: SiteTheme,
+    templates: Templates,
+    prepared: Prepared,
+    paths: HashMap<String, Source>,
+    pages: Vec<OnceLock<Result<Vec<u8>, Box<PageFailure>>>>,
+    data: OnceLock<DataFiles>,
+    /// Set when a newer build replaces this one: the full check stops.
+    cancelled: AtomicBool,
+    /// Whether the full check is over (done or given up).
+    checked: Mutex<bool>,
+    checked_changed: Condvar,
+}
+
+impl OnDemand {
+    /// The site of a loaded library, nothing rendered yet.
+    pub fn new(
+        library: Library,
+        config: Config,
+        theme: SiteTheme,
+        templates: Templates,
+    ) -> OnDemand {
+        let prepared = Prepared::new(&library, &config);
+        let mut site = OnDemand {
+            library,
+            config,
+            theme,
+            templates,
+            prepared,
+            paths: HashMap::new(),
+            pages: Vec::new(),
+            data: OnceLock::new(),
+            cancelled: AtomicBool::new(false),
+            checked: Mutex::new(false),
+            checked_changed: Condvar::new(),
+        };
+        let renderer = site.renderer();
+        let count = renderer.page_count();
+        // Later files replace earlier ones of the same path, as in a built site.
+        let mut paths: HashMap<String, Source> = (0..count)
+            .map(|i| (renderer.page_path(i), Source::Page(i)))
+            .collect();
+        paths.extend(
+            renderer
+                .data_paths()
+                .into_iter()
+                .map(|path| (path, Source::Data)),
+        );
+        site.paths = paths;
+        site.pages = (0..count).map(|_| OnceLock::new()).collect();
+        site
+    }
+
+    fn renderer(&self) -> SiteRenderer<'_> {
+        SiteRenderer::new(
+            &self.library,
+            &self.config,
+            &self.theme,
+            &self.templates,
+            &self.prepared,
+        )
+    }
+
+    /// How many template pages the site has.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    fn page(&self, i: usize) -> &Result<Vec<u8>, Box<PageFailure>> {
+        self.pages[i].get_or_init(|| self.renderer().render_page(i).map(|file| file.bytes))
+    }
+
+    fn data(&self) -> &DataFiles {
+        self.data.get_or_init(|| {
+            let mut diagnostics = Diagnostics::default();
+            let files = self
+                .renderer()
+                .data_files(&mut diagnostics)
+                .into_iter()
+                .map(|file| (file.path, file.bytes))
+                .collect();
+            DataFiles { files, diagnostics }
+        })
+    }
+
+    /// Renders every page not rendered yet, one at a time, and reports what
+    /// `debrief build` would report about rendering. `None` when a newer build
+    /// cancelled it first.
+    pub fn render_all(&self) -> Option<Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut failures = Vec::new();
+        for i in 0..self.pages.len() {
+            if self.cancelled.load(Ordering::Relaxed) {
+                return None;
+            }
+            if let Err(failure) = self.page(i) {
+                failures.push(PageFailure::clone(failure));
+            }
+        }
+        report_failures(failures, &mut diags);
+        diags.extend(self.data().diagnostics.clone());
+        Some(diags)
+    }
+
+    /// Stops [`OnDemand::render_all`] at the next page.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Tells whoever waits in [`OnDemand::wait_checked`] that the full check is over.
+    pub fn mark_checked(&self) {
+        *self.checked.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.checked_changed.notify_all();
+    }
+}
+
+impl Files for OnDemand {
+    fn contains(&self, path: &str) -> bool {
+        self.paths.contains_key(path)
+    }
+
+    fn read(&self, path: &str) -> Read {
+        match self.paths.get(path) {
+            None => Read::Missing,
+            Some(Source::Page(i)) => match self.page(*i) {
+                Ok(bytes) => Read::File(bytes.clone()),
+                Err(_) => Read::Broken,
+            },
+            Some(Source::Data) => match self.data().files.get(path) {
+                Some(bytes) => Read::File(bytes.clone()),
+                None => Read::Broken,
+            },
+        }
+    }
+
+    fn wait_checked(&self) {
+        let checked = self.checked.lock().unwrap_or_else(PoisonError::into_inner);
+        let _done = self
+            .checked_changed
+            .wait_while(checked, |done| !*done)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+}
