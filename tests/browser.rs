@@ -132,6 +132,8 @@ fn the_theme_works_in_a_real_browser() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    // Shown with `cargo test --test browser -- --nocapture`.
+    println!("{report}");
     assert!(out.status.success(), "browser tests failed:\n{report}");
     assert!(
         report.contains(" passed, 0 failed"),

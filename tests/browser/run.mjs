@@ -316,6 +316,33 @@ for (const site of sites) {
     }
   });
 
+  await check(`${site.name}: open and in-progress action items past their due date are marked overdue`, async () => {
+    const { context, page } = await open(site);
+    try {
+      // The reader's date decides; fix it so that the test does not age.
+      await page.clock.setFixedTime(new Date("2025-01-15T12:00:00"));
+      await go(page, at("actions/"));
+      const items = await page.$$eval("[data-due][data-status]", (list) => list.map((li) => ({
+        due: li.getAttribute("data-due"),
+        status: li.getAttribute("data-status"),
+        marked: li.classList.contains("is-overdue"),
+        tag: Boolean(li.querySelector(".overdue")),
+      })));
+      assert(items.length > 0, "some action items have a due date");
+      const expected = items.filter((i) => (i.status === "open" || i.status === "in-progress") && i.due < "2025-01-15");
+      assert(expected.length > 0, `some item is overdue on 2025-01-15: ${JSON.stringify(items)}`);
+      for (const item of items) {
+        const late = expected.includes(item);
+        equal(item.marked, late, `item due ${item.due} (${item.status}) marked`);
+        equal(item.tag, late, `item due ${item.due} (${item.status}) labelled`);
+      }
+      equal(await page.textContent("[data-overdue-summary]"), `${expected.length} overdue`, "the count");
+      assert(!(await page.$eval("[data-overdue-summary]", (el) => el.hidden)), "the count is shown");
+    } finally {
+      await context.close();
+    }
+  });
+
   await check(`${site.name}: without JavaScript the index lists everything and search explains itself`, async () => {
     const { context, page } = await open(site, { javaScript: false });
     try {
