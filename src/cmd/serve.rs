@@ -20,7 +20,7 @@ use clap::Args as ClapArgs;
 
 use crate::BuildOptions;
 use crate::cmd::{SelectionArgs, print_diagnostics};
-use crate::diag::{Diagnostics, Level};
+use crate::diag::{Diagnostic, Diagnostics, Level, Location};
 use crate::error::Result;
 use crate::progress::{Progress, Stage};
 use crate::serve::watch::Watcher;
@@ -218,7 +218,16 @@ impl Checks {
                 // does not hold up the reload.
                 drop(replaced);
                 let files: Arc<dyn Files> = Arc::clone(&pages) as Arc<dyn Files>;
-                match pages.render_all() {
+                let rendered =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pages.render_all()));
+                match rendered.unwrap_or_else(|_| {
+                    let mut internal = Diagnostics::default();
+                    internal.push(Diagnostic::error(
+                        Location::file(crate::content::CONTENT_DIR),
+                        "rendering the site stopped on an internal error",
+                    ));
+                    Some(internal)
+                }) {
                     // A newer site replaced it: that one gets checked instead.
                     None => {}
                     Some(rendering) if rendering.has_errors() => {

@@ -252,6 +252,20 @@ pub struct PageFailure {
     page: String,
 }
 
+impl PageFailure {
+    /// The failure of the page at `location` (relative to the site root) whose
+    /// rendering stopped on an internal error rather than a template problem.
+    pub fn internal(location: &str) -> PageFailure {
+        PageFailure {
+            diagnostic: Diagnostic::error(
+                Location::file(format!("/{location}")),
+                "rendering stopped on an internal error",
+            ),
+            page: format!("/{location}"),
+        }
+    }
+}
+
 /// Reports template failures, in page order: one template mistake fails every page
 /// that uses it, so it is reported once, with the first page and how many more.
 pub fn report_failures(failures: impl IntoIterator<Item = PageFailure>, diags: &mut Diagnostics) {

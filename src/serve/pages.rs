@@ -5,6 +5,7 @@
 //! [`SiteRenderer`] as `debrief build`, so the bytes are the same.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 
@@ -104,7 +105,16 @@ impl OnDemand {
     }
 
     fn page(&self, i: usize) -> &Result<Vec<u8>, Box<PageFailure>> {
-        self.pages[i].get_or_init(|| self.renderer().render_page(i).map(|file| file.bytes))
+        self.pages[i].get_or_init(|| {
+            // A panic here would take a request thread, and with it the server, down.
+            let renderer = self.renderer();
+            std::panic::catch_unwind(AssertUnwindSafe(|| renderer.render_page(i)))
+                .unwrap_or_else(|_| {
+                    let location = renderer.page_path(i);
+                    Err(Box::new(PageFailure::internal(&location)))
+                })
+                .map(|file| file.bytes)
+        })
     }
 
     fn data(&self) -> &DataFiles {
@@ -176,5 +186,45 @@ impl Files for OnDemand {
             .checked_changed
             .wait_while(checked, |done| !*done)
             .unwrap_or_else(PoisonError::into_inner);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BuildOptions, Purpose};
+
+    #[test]
+    fn every_file_is_the_file_a_build_makes() {
+        // The demo library of the repository: incidents, pages, code, every template.
+        let options = BuildOptions {
+            root: env!("CARGO_MANIFEST_DIR").into(),
+            base_url: Some("http://127.0.0.1:1111/".into()),
+            ..BuildOptions::default()
+        };
+        let plan = crate::build(&options)
+            .unwrap()
+            .plan
+            .expect("the demo site builds");
+        let loaded = crate::load(&options, Purpose::Build, &(), None).unwrap();
+        let site = OnDemand::new(
+            loaded.library.unwrap(),
+            loaded.config.unwrap(),
+            loaded.theme.unwrap(),
+            loaded.templates.unwrap(),
+        );
+        // Asked for in the reverse order, before the full render.
+        for file in plan.files.iter().rev() {
+            assert!(site.contains(&file.path), "{}", file.path);
+            assert_eq!(
+                site.read(&file.path),
+                Read::File(file.bytes.clone()),
+                "{}",
+                file.path
+            );
+        }
+        assert_eq!(site.paths.len(), plan.files.len());
+        assert_eq!(site.read("no/such/file.html"), Read::Missing);
+        assert!(!site.render_all().unwrap().has_errors());
     }
 }
