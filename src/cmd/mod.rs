@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     let result = match cli.command {
         Command::Build(args) => build::run(&cli.root, &args, ui),
-        Command::Serve(args) => serve::run(&cli.root, &args),
+        Command::Serve(args) => serve::run(&cli.root, &args, ui),
         Command::Check(args) => check::run(&cli.root, &args, ui),
         Command::New(args) => new::run(&cli.root, &args, ui),
         Command::Init(args) => init::run(&cli.root, &args, ui),
@@ -66,6 +66,13 @@ impl Ui {
     /// the stream drops them when stderr is piped or `NO_COLOR` is set.
     pub fn info(&self, line: fmt::Arguments<'_>) {
         if !self.quiet {
+            let _ = writeln!(anstream::stderr(), "{line}");
+        }
+    }
+
+    /// Prints a line with `--verbose` only.
+    pub fn detail(&self, line: fmt::Arguments<'_>) {
+        if self.verbose && !self.quiet {
             let _ = writeln!(anstream::stderr(), "{line}");
         }
     }

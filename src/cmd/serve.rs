@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use clap::Args as ClapArgs;
 
 use crate::BuildOptions;
-use crate::cmd::{SelectionArgs, print_diagnostics};
+use crate::cmd::{SelectionArgs, Ui, print_diagnostics};
 use crate::diag::{Diagnostic, Diagnostics, Level, Location};
 use crate::error::Result;
 use crate::progress::{Progress, Stage};
@@ -44,7 +44,10 @@ pub struct Args {
 }
 
 /// Builds, serves, and rebuilds on every change until the process is stopped.
-pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
+///
+/// `--quiet` leaves the address and the problems; `--verbose` adds, after each
+/// rebuild, the time it took to render every page.
+pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let site = Arc::new(LiveSite::new());
     let address = if args.bind.contains(':') && !args.bind.starts_with('[') {
         format!("[{}]:{}", args.bind, args.port)
@@ -71,10 +74,10 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
     let mut cache = crate::LoadCache::new();
     // An environment failure (no content/ folder) stops here; content errors do not.
     let started = Instant::now();
-    let checks = Checks::start(Arc::clone(&site));
+    let checks = Checks::start(Arc::clone(&site), ui);
     let clock = StageClock::default();
     let first = crate::load(&options, crate::Purpose::Build, &clock, Some(&mut cache))?;
-    let mut current = publish(&site, &checks, first, started, &clock, "built");
+    let mut current = publish(&site, &checks, first, (started, &clock), "built", ui);
     say(format_args!(
         "serving {} at {base_url} (Ctrl-C to stop)",
         root.display()
@@ -89,11 +92,11 @@ pub fn run(root: &Path, args: &Args) -> Result<ExitCode> {
                 previous.cancel();
             }
             let started = Instant::now();
-            say(format_args!("changed: {}", changed.join(", ")));
+            ui.info(format_args!("changed: {}", changed.join(", ")));
             let clock = StageClock::default();
             match crate::load(&options, crate::Purpose::Build, &clock, Some(&mut cache)) {
                 Ok(loaded) => {
-                    current = publish(&site, &checks, loaded, started, &clock, "rebuilt");
+                    current = publish(&site, &checks, loaded, (started, &clock), "rebuilt", ui);
                 }
                 Err(e) => {
                     say(format_args!("error: {e}"));
@@ -113,9 +116,9 @@ fn publish(
     site: &LiveSite,
     checks: &Checks,
     loaded: crate::Loaded,
-    started: Instant,
-    clock: &StageClock,
+    (started, clock): (Instant, &StageClock),
     verb: &str,
+    ui: Ui,
 ) -> Option<Arc<OnDemand>> {
     print_diagnostics(&loaded.diagnostics);
     let crate::Loaded {
@@ -137,7 +140,7 @@ fn publish(
     let loaded_in = started.elapsed();
     let pages = Arc::new(OnDemand::new(library, config, theme, templates));
     let replaced = site.publish_unchecked(Arc::clone(&pages) as Arc<dyn Files>);
-    say(format_args!(
+    ui.info(format_args!(
         "{verb} in {} ms ({}, pages {} ms); its {} pages render as they are asked for",
         started.elapsed().as_millis(),
         clock.summary(),
@@ -204,7 +207,7 @@ struct Checks {
 }
 
 impl Checks {
-    fn start(site: Arc<LiveSite>) -> Checks {
+    fn start(site: Arc<LiveSite>, ui: Ui) -> Checks {
         let (sender, receiver) = mpsc::channel::<Check>();
         std::thread::spawn(move || {
             for check in receiver {
@@ -241,7 +244,7 @@ impl Checks {
                     Some(rendering) => {
                         print_diagnostics(&rendering);
                         site.confirm(&files);
-                        say(format_args!(
+                        ui.detail(format_args!(
                             "rendered all {} pages in {} ms",
                             pages.page_count(),
                             started.elapsed().as_millis()

@@ -647,3 +647,50 @@ fn a_template_that_fails_on_a_page_nobody_asked_for_shows_the_overlay() {
         !a.body.contains("<div id=\"debrief-overlay\"") && a.body.contains("What happened to DNS")
     });
 }
+
+#[test]
+fn quiet_and_verbose_apply_to_serve() {
+    // --quiet: the address and the problems, nothing else.
+    let site = site();
+    let server = Serving::start(&site, &["--quiet"]);
+    let mut events = server.events();
+    assert_eq!(events.next().0, "ready");
+    site.write(
+        "content/incidents/dns.md",
+        &incident("DNS outage", "2024-01-05", "sev9", ""),
+    );
+    assert_eq!(events.next().0, "failure");
+    site.write(
+        "content/incidents/dns.md",
+        &incident("DNS outage, fixed", "2024-01-05", "minor", ""),
+    );
+    assert_eq!(events.next().0, "reload");
+    let _ = server.get_until("/incidents/dns/", |a| a.body.contains("fixed"));
+    std::thread::sleep(Duration::from_millis(300));
+    let printed: Vec<String> = server.log.try_iter().collect();
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.starts_with("error: ") && l.contains("unknown severity `sev9`")),
+        "{printed:?}"
+    );
+    let chatter = ["changed:", "built in", "rebuilt in", "rendered all"];
+    for line in &printed {
+        assert!(
+            !chatter.iter().any(|c| line.starts_with(c)),
+            "--quiet printed {line:?}"
+        );
+    }
+    drop(server);
+
+    // --verbose: also when every page of a rebuild has rendered.
+    let mut server = Serving::start(&site, &["--verbose"]);
+    server.wait_for_line(|l| l.starts_with("rendered all ") && l.ends_with(" ms"));
+    site.write(
+        "content/incidents/dns.md",
+        &incident("DNS outage, again", "2024-01-05", "minor", ""),
+    );
+    server.wait_for_line(|l| l.starts_with("changed: "));
+    server.wait_for_line(|l| l.starts_with("rebuilt in "));
+    server.wait_for_line(|l| l.starts_with("rendered all "));
+}
