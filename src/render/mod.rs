@@ -208,9 +208,11 @@ fn render_pages(
     let render = |i: usize| -> Result<Option<OutputFile>, Box<PageFailure>> {
         renderer.render_page(i).map(sink)
     };
-    // Pages that list many incidents or lessons hold large contexts while they
-    // render: they go one at a time on one thread while the other pages share the
-    // rest, so that no two of them are in memory at once.
+    // Pages that list all or most incidents or lessons hold large contexts while
+    // they render: they go one at a time on one thread while the other pages share
+    // the rest, so that no two of them are in memory at once. The other pages are
+    // handed out a few at a time, so that the thread done first takes over part of
+    // the other's share: a component's page costs as much as a hundred incidents'.
     let (heavy, light): (Vec<usize>, Vec<usize>) =
         (0..renderer.page_count()).partition(|&i| renderer.is_heavy(i));
     let (mut results, light_results): (Vec<Numbered<Rendered>>, Vec<Numbered<Rendered>>) =
@@ -225,6 +227,7 @@ fn render_pages(
             || {
                 light
                     .par_iter()
+                    .with_max_len(16)
                     .map(|&i| (i, render(i)))
                     .inspect(|_| progress.page_rendered())
                     .collect()
@@ -692,16 +695,16 @@ impl Job {
         }
     }
 
-    /// Whether the page lists many incidents or lessons (its context is large).
+    /// Whether the page lists all the incidents, lessons or action items, or a
+    /// large share of them (its context is large). The pages of one component,
+    /// theme or tag list a smaller part.
     fn is_heavy(self) -> bool {
         matches!(
             self,
             Job::Home
                 | Job::Incidents
                 | Job::Severity(_)
-                | Job::Component(_)
                 | Job::Lessons
-                | Job::Theme(_)
                 | Job::Actions
                 | Job::Stats
         )
