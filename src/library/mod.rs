@@ -36,8 +36,28 @@ pub struct Body {
     pub html: String,
     /// Headings: level, id, text.
     pub toc: Vec<(u8, String, String)>,
-    /// The body as plain text, for search.
+    /// The start of the body as plain text, for the search index: at most
+    /// [`SEARCH_TEXT_CHARS`] characters.
     pub plain_text: String,
+}
+
+/// How much of a body the search index keeps, in characters: the start of a
+/// postmortem (summary, impact, timeline) is where its distinctive words are. Only
+/// that much is held, for every incident, until the site is written.
+pub const SEARCH_TEXT_CHARS: usize = 1500;
+
+/// The first [`SEARCH_TEXT_CHARS`] characters of a text, cut at a word boundary
+/// when there is a space near the cut (CJK text often has none).
+fn search_text(mut text: String) -> String {
+    if let Some((end, _)) = text.char_indices().nth(SEARCH_TEXT_CHARS) {
+        let end = match text[..end].rfind(' ') {
+            Some(space) if space + 40 >= end => space,
+            _ => end,
+        };
+        text.truncate(end);
+    }
+    text.shrink_to_fit();
+    text
 }
 
 /// A lesson with its themes resolved.
@@ -629,7 +649,6 @@ fn to_body(mut rendered: Rendered) -> Body {
     // The strings grew by doubling while rendering; every body is held until the
     // pages are written, so give the slack back.
     rendered.html.shrink_to_fit();
-    rendered.plain_text.shrink_to_fit();
     Body {
         toc: rendered
             .headings
@@ -637,7 +656,7 @@ fn to_body(mut rendered: Rendered) -> Body {
             .map(|h| (h.level, h.id, h.text))
             .collect(),
         html: rendered.html,
-        plain_text: rendered.plain_text,
+        plain_text: search_text(rendered.plain_text),
     }
 }
 
@@ -999,6 +1018,24 @@ fn related_incidents(incidents: &[Entry]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_search_text_is_kept_whole() {
+        assert_eq!(search_text("a short body".into()), "a short body");
+    }
+
+    #[test]
+    fn long_search_text_is_cut_at_a_word() {
+        let cut = search_text("word ".repeat(1000));
+        assert!(cut.chars().count() <= SEARCH_TEXT_CHARS);
+        assert!(cut.ends_with("word"), "{cut}");
+    }
+
+    #[test]
+    fn search_text_without_spaces_is_cut_at_the_limit() {
+        let cut = search_text("故障".repeat(2000));
+        assert_eq!(cut.chars().count(), SEARCH_TEXT_CHARS);
+    }
     use crate::{BuildOptions, LoadCache};
 
     /// What a build says about every body: the bodies and every problem reported.

@@ -17,10 +17,6 @@ use super::plan::OutputFile;
 /// The head of the index, under the output root.
 pub const HEAD: &str = "search/index.json";
 
-/// How much of a body a shard keeps, in characters: the start of a postmortem
-/// (summary, impact, timeline) is where its distinctive words are.
-pub const BODY_CHARS: usize = 1500;
-
 /// How many incidents one shard holds.
 pub const SHARD_SIZE: usize = 250;
 
@@ -46,7 +42,7 @@ struct Head<'a> {
 }
 
 /// One incident's text in a shard: `[summary, lessons, body]`.
-type ShardDoc<'a> = (&'a str, Vec<&'a str>, String);
+type ShardDoc<'a> = (&'a str, Vec<&'a str>, &'a str);
 
 /// The file name of a shard, relative to the head.
 fn shard_name(n: usize) -> String {
@@ -107,7 +103,7 @@ pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
                 (
                     e.summary.as_str(),
                     e.lessons.iter().map(|l| l.text.as_str()).collect(),
-                    trimmed_body(&e.body.plain_text),
+                    e.body.plain_text.as_str(),
                 )
             })
             .collect();
@@ -117,44 +113,4 @@ pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
         });
     }
     files
-}
-
-/// The first `BODY_CHARS` characters of a body, cut at a word boundary when
-/// the text has spaces near the cut (CJK text often has none).
-fn trimmed_body(text: &str) -> String {
-    match text.char_indices().nth(BODY_CHARS) {
-        None => text.to_string(),
-        Some((end, _)) => {
-            let cut = &text[..end];
-            match cut.rfind(' ') {
-                Some(space) if space + 40 >= end => cut[..space].to_string(),
-                _ => cut.to_string(),
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_bodies_are_kept_whole() {
-        assert_eq!(trimmed_body("a short body"), "a short body");
-    }
-
-    #[test]
-    fn long_bodies_are_cut_at_a_word() {
-        let text = "word ".repeat(1000);
-        let cut = trimmed_body(&text);
-        assert!(cut.chars().count() <= BODY_CHARS);
-        assert!(cut.ends_with("word"));
-    }
-
-    #[test]
-    fn text_without_spaces_is_cut_at_the_limit() {
-        let text = "故障".repeat(2000);
-        let cut = trimmed_body(&text);
-        assert_eq!(cut.chars().count(), BODY_CHARS);
-    }
 }
