@@ -743,7 +743,8 @@ fn shorten(url: &str) -> String {
     short
 }
 
-fn escape_html(text: &str) -> String {
+/// Escapes text for HTML (and SVG) element content and quoted attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
         match c {

@@ -6,6 +6,8 @@
 
 use std::fmt::Write as _;
 
+use crate::markdown::escape_html;
+
 /// Width of every chart's coordinate system; the SVG scales to its container.
 const WIDTH: f64 = 400.0;
 /// Height of the plot area of a column chart.
@@ -97,11 +99,11 @@ impl Chart {
              xmlns=\"http://www.w3.org/2000/svg\">\
              <title id=\"{id}-title\">{title}</title>\
              <desc id=\"{id}-desc\">{desc}</desc>",
-            id = escape(&self.id),
+            id = escape_html(&self.id),
             w = num(WIDTH),
             h = num(height),
-            title = escape(&self.title),
-            desc = escape(&self.description),
+            title = escape_html(&self.title),
+            desc = escape_html(&self.description),
         );
     }
 
@@ -111,10 +113,10 @@ impl Chart {
         let _ = write!(
             out,
             "<g class=\"series series-{s}\" data-series=\"{}\"",
-            escape(&series.key)
+            escape_html(&series.key)
         );
         if let Some(color) = &series.color {
-            let _ = write!(out, " style=\"--sev: {}\"", escape(color));
+            let _ = write!(out, " style=\"--sev: {}\"", escape_html(color));
         }
         out.push('>');
     }
@@ -168,7 +170,7 @@ pub fn columns(chart: &Chart) -> String {
             "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             num(left + slot * (i as f64 + 0.5)),
             num(baseline + 19.0),
-            escape(&category.label)
+            escape_html(&category.label)
         );
     }
     out.push_str("</g>");
@@ -189,7 +191,7 @@ pub fn columns(chart: &Chart) -> String {
                 num(y1),
                 num(bar_width),
                 num(y0 - y1),
-                escape(&chart.segment_title(category, s, value)),
+                escape_html(&chart.segment_title(category, s, value)),
             );
         }
         out.push_str("</g>");
@@ -240,7 +242,7 @@ pub fn bars(chart: &Chart) -> String {
             out,
             "<text class=\"label\" x=\"0\" y=\"{}\">{}</text>",
             num(top + LABEL_SIZE),
-            escape(&shorten(&category.label, MAX_LABEL_CHARS))
+            escape_html(&shorten(&category.label, MAX_LABEL_CHARS))
         );
     }
     out.push_str("</g>");
@@ -260,7 +262,7 @@ pub fn bars(chart: &Chart) -> String {
                 num(row * i as f64 + label_height),
                 num(x1 - x0),
                 num(bar_height),
-                escape(&chart.segment_title(category, s, value)),
+                escape_html(&chart.segment_title(category, s, value)),
             );
         }
         out.push_str("</g>");
@@ -329,22 +331,6 @@ fn shorten(text: &str, max: usize) -> String {
         cut.push('…');
         cut
     }
-}
-
-/// Escapes text for SVG element content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -556,6 +542,6 @@ mod tests {
         assert_eq!(num(1.0 / 3.0), "0.3");
         assert_eq!(num(-0.01), "0");
         assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(escape("a\"b'<&>"), "a&quot;b&#39;&lt;&amp;&gt;");
+        assert_eq!(escape_html("a\"b'<&>"), "a&quot;b&#39;&lt;&amp;&gt;");
     }
 }

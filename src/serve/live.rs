@@ -8,6 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use crate::markdown::escape_html;
 use crate::render::Plan;
 
 /// The browser side of live reload, put into every HTML page that `serve` answers.
@@ -166,22 +167,6 @@ impl LiveSite {
         self.lock().closed = true;
         self.changed.notify_all();
     }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The snippet put before `</body>`: the overlay when the last build failed, and
