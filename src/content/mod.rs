@@ -273,43 +273,13 @@ impl LinkPolicy {
 /// Reads every `.md` file under `content/`, in a stable order. Symlinks are followed
 /// only when they point inside the site folder; loops are errors.
 fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
-    let links = LinkPolicy::new(root, content_dir);
     let pages_dir = content_dir.join(PAGES_DIR);
     let mut files = Vec::new();
-    let mut walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                diags.push(walk_problem(root, content_dir, &e));
-                continue;
-            }
-        };
-        let rel = display_path(root, entry.path());
-        if !links.allows(&entry) {
-            diags.push(Diagnostic::warning(
-                Location::file(&rel),
-                "symbolic link points outside the site folder and is skipped",
-            ));
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
+    for (path, rel) in walk_files(root, content_dir, Hidden::Skip, diags) {
+        if !is_markdown(&path) {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && name.starts_with('.') {
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-            continue;
-        }
-        if !entry.file_type().is_file() || !is_markdown(entry.path()) {
-            continue;
-        }
-        let bytes = match fs::read(entry.path()) {
+        let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -332,13 +302,12 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
                 continue;
             }
         };
-        let stem = entry
-            .path()
+        let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         files.push(SourceFile {
-            is_page: entry.path().starts_with(&pages_dir),
+            is_page: path.starts_with(&pages_dir),
             path: rel,
             stem,
             text,
@@ -423,7 +392,7 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
     let mut theme = crate::render::SiteTheme::default();
     let templates = root.join("templates");
     if templates.is_dir() {
-        for (path, rel) in walk_files(root, &templates, diags) {
+        for (path, rel) in walk_files(root, &templates, Hidden::Keep, diags) {
             let name = display_path(&templates, &path);
             // Editor swap and backup files (`.x.html.swp`, `x.html~`) and system files
             // such as `.DS_Store` are not templates.
@@ -445,7 +414,7 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
     }
     let statics = root.join("static");
     if statics.is_dir() {
-        for (path, rel) in walk_files(root, &statics, diags) {
+        for (path, rel) in walk_files(root, &statics, Hidden::Keep, diags) {
             let name = display_path(&statics, &path);
             // The build keeps its marker and its staging folders under these names.
             if name.starts_with(".debrief-") {
@@ -465,8 +434,22 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
     Ok(theme)
 }
 
-/// Regular files under `dir` (following links that stay in the site), sorted.
-fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
+/// Whether a walk leaves out the files and folders whose name starts with a dot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hidden {
+    Skip,
+    Keep,
+}
+
+/// Regular files under `dir`, sorted, each with its path as shown to the author.
+/// Symbolic links are followed only when they point inside the site folder (the
+/// others are skipped with a warning); loops are errors.
+fn walk_files(
+    root: &Path,
+    dir: &Path,
+    hidden: Hidden,
+    diags: &mut Diagnostics,
+) -> Vec<(PathBuf, String)> {
     let links = LinkPolicy::new(root, dir);
     let mut files = Vec::new();
     let mut walker = walkdir::WalkDir::new(dir)
@@ -487,6 +470,15 @@ fn walk_files(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(PathBuf,
                 Location::file(&rel),
                 "symbolic link points outside the site folder and is skipped",
             ));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if hidden == Hidden::Skip
+            && entry.depth() > 0
+            && entry.file_name().to_string_lossy().starts_with('.')
+        {
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
