@@ -74,17 +74,21 @@ pub fn theme_files() -> Vec<NewFile> {
     templates.chain(assets).collect()
 }
 
-/// A TOML basic string: quoted, with `\`, `"` and control characters escaped.
-fn toml_string(text: &str) -> String {
+/// A double-quoted string that means the same text in TOML (a basic string) and in
+/// YAML: `\`, `"`, control characters and the characters YAML treats as line breaks
+/// or byte-order marks are escaped.
+fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
             c => out.push(c),
         }
     }
@@ -94,7 +98,7 @@ fn toml_string(text: &str) -> String {
 
 /// A TOML array of strings, on one line when it fits, else wrapped and indented.
 fn toml_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|i| toml_string(i)).collect();
+    let quoted: Vec<String> = items.iter().map(|i| quoted(i)).collect();
     let one_line = format!("[{}]", quoted.join(", "));
     if one_line.len() <= 70 {
         return one_line;
@@ -131,30 +135,24 @@ pub fn config_toml(config: &Config) -> String {
     line("# docs/reference.md in the Debrief repository describes each key.");
     line("");
     line("# The site's name, shown in the header, the browser tab and the feed.");
-    line(&format!("title = {}", toml_string(&config.title)));
+    line(&format!("title = {}", quoted(&config.title)));
     line("# One line under the title, and the feed's subtitle.");
-    line(&format!(
-        "description = {}",
-        toml_string(&config.description)
-    ));
+    line(&format!("description = {}", quoted(&config.description)));
     line("# Where the site is published. It may carry a path, such as");
     line("# https://example.com/incidents/: every link of the site then starts with it.");
     line("# `debrief build --base-url URL` overrides it (the CI workflows do), and");
     line("# `debrief serve` always uses its own local address.");
-    line(&format!("base_url = {}", toml_string(&config.base_url)));
+    line(&format!("base_url = {}", quoted(&config.base_url)));
     line("# The language of the pages, for <html lang>.");
-    line(&format!("language = {}", toml_string(&config.language)));
+    line(&format!("language = {}", quoted(&config.language)));
     line("# Times written without an offset are in this IANA time zone, such as");
     line("# \"Europe/Berlin\" or \"America/New_York\". An offset is never guessed.");
-    line(&format!(
-        "timezone = {}",
-        toml_string(&config.timezone_name)
-    ));
+    line(&format!("timezone = {}", quoted(&config.timezone_name)));
     line("# `internal` or `public`: the visibility of incidents that do not say.");
     line("# `debrief build --public` leaves internal incidents out.");
     line(&format!(
         "default_visibility = {}",
-        toml_string(config.default_visibility.as_str())
+        quoted(config.default_visibility.as_str())
     ));
     line("");
     line("[markdown]");
@@ -175,11 +173,11 @@ pub fn config_toml(config: &Config) -> String {
     for s in &config.severities {
         line("");
         line("[[severities]]");
-        line(&format!("key = {}", toml_string(&s.key)));
-        line(&format!("label = {}", toml_string(&s.label)));
-        line(&format!("emoji = {}", toml_string(&s.emoji)));
-        line(&format!("color = {}", toml_string(&s.color)));
-        line(&format!("description = {}", toml_string(&s.description)));
+        line(&format!("key = {}", quoted(&s.key)));
+        line(&format!("label = {}", quoted(&s.label)));
+        line(&format!("emoji = {}", quoted(&s.emoji)));
+        line(&format!("color = {}", quoted(&s.color)));
+        line(&format!("description = {}", quoted(&s.description)));
     }
     line("");
     line("# Components need no config: every name a postmortem lists in `components`");
@@ -199,15 +197,15 @@ pub fn config_toml(config: &Config) -> String {
     for c in &config.components {
         line("");
         line("[[components]]");
-        line(&format!("name = {}", toml_string(&c.name)));
+        line(&format!("name = {}", quoted(&c.name)));
         if !c.aliases.is_empty() {
             line(&format!("aliases = {}", toml_list(&c.aliases)));
         }
         if let Some(category) = &c.category {
-            line(&format!("category = {}", toml_string(category)));
+            line(&format!("category = {}", quoted(category)));
         }
         if let Some(description) = &c.description {
-            line(&format!("description = {}", toml_string(description)));
+            line(&format!("description = {}", quoted(description)));
         }
     }
     line("");
@@ -231,8 +229,8 @@ fn write_theme(line: &mut impl FnMut(&str), theme: &Theme) {
         line("# Lessons that fit no other theme. It always exists; you may relabel it.");
     }
     line("[[lesson_themes]]");
-    line(&format!("key = {}", toml_string(&theme.key)));
-    line(&format!("label = {}", toml_string(&theme.label)));
+    line(&format!("key = {}", quoted(&theme.key)));
+    line(&format!("label = {}", quoted(&theme.label)));
     line(&format!("keywords = {}", toml_list(&theme.keywords)));
 }
 
@@ -252,26 +250,6 @@ pub fn about_page(config: &Config) -> String {
     embedded::ABOUT_PAGE
         .replace("{severity_table}", table.trim_end())
         .replace("{first_severity}", first)
-}
-
-/// A YAML double-quoted string: `\`, `"` and control characters are escaped.
-fn yaml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                out.push_str(&format!("\\u{:04X}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Where `debrief new` writes a postmortem: `content/incidents/<date>-<slug>.md`.
@@ -294,7 +272,7 @@ pub fn new_incident(title: &str, date: Date, severity: &str, config: &Config) ->
         .replace("{date}", &date.to_string())
         .replace("{severity_keys}", &keys.join(", "))
         .replace("{severity}", severity)
-        .replace("\"{title}\"", &yaml_string(title.trim()))
+        .replace("\"{title}\"", &quoted(title.trim()))
 }
 
 #[cfg(test)]
@@ -340,10 +318,7 @@ mod tests {
 
     #[test]
     fn config_strings_are_escaped_and_lists_wrap() {
-        assert_eq!(
-            toml_string("a \"b\" \\ c\u{1}"),
-            "\"a \\\"b\\\" \\\\ c\\u0001\""
-        );
+        assert_eq!(quoted("a \"b\" \\ c\u{1}"), "\"a \\\"b\\\" \\\\ c\\u0001\"");
         let long: Vec<String> = (0..30).map(|i| format!("keyword{i}")).collect();
         let list = toml_list(&long);
         assert!(list.lines().all(|l| l.len() <= 80), "{list}");
