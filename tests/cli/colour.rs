@@ -1,25 +1,10 @@
 //! Diagnostics are coloured only when colour is wanted: never when piped or with
 //! `NO_COLOR`, and when forced with `CLICOLOR_FORCE` (as a terminal would get).
 
-use std::process::Command;
-
 use crate::support::Site;
 
 fn check_stderr(site: &Site, env: &[(&str, &str)]) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_debrief"));
-    command
-        .arg("--root")
-        .arg(site.path())
-        .arg("check")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR");
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let output = command.output().expect("run debrief");
-    assert_eq!(output.status.code(), Some(1));
-    String::from_utf8(output.stderr).expect("utf-8")
+    site.stderr_with_env("check", env, 1)
 }
 
 #[test]

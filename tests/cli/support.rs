@@ -100,6 +100,24 @@ impl Site {
         self
     }
 
+    /// Runs `debrief COMMAND` with the colour variables of the environment removed
+    /// and `env` set, expects `code`, and returns what it printed to stderr.
+    pub fn stderr_with_env(&self, command: &str, env: &[(&str, &str)], code: i32) -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_debrief"));
+        cmd.arg("--root")
+            .arg(self.path())
+            .arg(command)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let output = cmd.output().expect("run debrief");
+        assert_eq!(output.status.code(), Some(code));
+        String::from_utf8(output.stderr).expect("utf-8")
+    }
+
     /// Runs `debrief --root SITE ARGS...`.
     pub fn run(&self, args: &[&str]) -> Run {
         let mut command = Command::new(env!("CARGO_BIN_EXE_debrief"));

@@ -168,22 +168,7 @@ fn verbose_lists_the_stages_with_their_times() {
 #[test]
 fn the_summary_is_coloured_only_when_colour_is_wanted() {
     let site = small_site();
-    let build = |env: &[(&str, &str)]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_debrief"));
-        command
-            .arg("--root")
-            .arg(site.path())
-            .arg("build")
-            .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE")
-            .env_remove("CLICOLOR");
-        for (k, v) in env {
-            command.env(k, v);
-        }
-        let output = command.output().expect("run debrief");
-        assert_eq!(output.status.code(), Some(0));
-        String::from_utf8(output.stderr).expect("utf-8")
-    };
+    let build = |env: &[(&str, &str)]| site.stderr_with_env("build", env, 0);
     let piped = build(&[]);
     assert!(!piped.contains('\u{1b}'), "{piped:?}");
     let forced = build(&[("CLICOLOR_FORCE", "1")]);
