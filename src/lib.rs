@@ -86,7 +86,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
 pub fn build_into(
     options: &BuildOptions,
     progress: &dyn Progress,
-    sink: render::Sink<'_>,
+    sink: &dyn render::Sink,
 ) -> Result<Build> {
     run(options, Purpose::Build, progress, sink)
 }
@@ -94,14 +94,14 @@ pub fn build_into(
 /// Loads and checks a site as [`build`] does, reporting the same problems, without
 /// making the site: the result has no plan.
 pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Build> {
-    run(options, Purpose::Check, progress, &|_| None)
+    run(options, Purpose::Check, progress, &render::discard)
 }
 
 fn run(
     options: &BuildOptions,
     purpose: Purpose,
     progress: &dyn Progress,
-    sink: render::Sink<'_>,
+    sink: &dyn render::Sink,
 ) -> Result<Build> {
     let loaded = load(options, purpose, progress, None)?;
     let mut out = Build {

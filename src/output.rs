@@ -9,6 +9,7 @@
 //! build or write leaves the previous site as it was.
 
 use std::fs;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::content::CONTENT_DIR;
 use crate::error::{Error, Result};
-use crate::render::{OutputFile, Plan};
+use crate::render::{OutputFile, Plan, Sink};
 use crate::scaffold::NewFile;
 
 /// The file that marks a folder as Debrief's output.
@@ -187,39 +188,51 @@ impl Staging {
         })
     }
 
-    /// A [`crate::render::Sink`]: writes the file and keeps nothing in memory.
-    pub fn accept(&self, file: OutputFile) -> Option<OutputFile> {
-        self.write(&file);
-        None
-    }
-
     /// Writes one file into the staging folder. A failure is kept for
     /// [`Staging::commit`] to report, and the files after it are skipped.
     pub fn write(&self, file: &OutputFile) {
-        let failure = || self.failure.lock().unwrap_or_else(PoisonError::into_inner);
-        if failure().is_some() {
+        if self.failed() {
             return;
         }
-        if let Err(e) = self.write_file(file) {
-            failure().get_or_insert(e);
+        let written = self.create(&file.path).and_then(|(mut out, path)| {
+            out.write_all(&file.bytes).map_err(|e| Error::io(&path, e))
+        });
+        if let Err(e) = written {
+            self.fail(e);
         }
     }
 
-    fn write_file(&self, file: &OutputFile) -> Result<()> {
-        let rel = safe_relative(&file.path).ok_or_else(|| Error::OutputRefused {
-            path: self.staging.join(&file.path),
+    fn failed(&self) -> bool {
+        self.failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some()
+    }
+
+    fn fail(&self, e: Error) {
+        self.failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(e);
+    }
+
+    /// Creates the file at `rel` (a plan path) in the staging folder, with its
+    /// folders, and counts it.
+    fn create(&self, rel: &str) -> Result<(fs::File, PathBuf)> {
+        let safe = safe_relative(rel).ok_or_else(|| Error::OutputRefused {
+            path: self.staging.join(rel),
             reason: "an output path must stay inside the output folder".into(),
         })?;
-        let path = self.staging.join(rel);
+        let path = self.staging.join(safe);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        fs::write(&path, &file.bytes).map_err(|e| Error::io(&path, e))?;
+        let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        if file.path.ends_with(".html") {
+        if rel.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
-        Ok(())
+        Ok((file, path))
     }
 
     /// Puts the staged site in place of the previous one, unless a write failed: then
@@ -257,6 +270,29 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.staging);
         if self.created {
             let _ = fs::remove_dir_all(&self.output);
+        }
+    }
+}
+
+/// Files go into the staging folder as they come, and keeps nothing in memory.
+impl Sink for Staging {
+    fn accept(&self, file: OutputFile) -> Option<OutputFile> {
+        self.write(&file);
+        None
+    }
+
+    fn stream(&self, path: &str) -> Option<Box<dyn Write + '_>> {
+        if self.failed() {
+            return None;
+        }
+        match self.create(path) {
+            Ok((file, _)) => Some(Box::new(io::BufWriter::with_capacity(1 << 16, file))),
+            Err(e) => {
+                // The page still renders, for its template problems; writing it is
+                // skipped like every file after a failure.
+                self.fail(e);
+                None
+            }
         }
     }
 }

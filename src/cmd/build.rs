@@ -59,7 +59,7 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             selection: args.selection.into(),
         },
         &progress,
-        &|file| staging.accept(file),
+        &staging,
     );
     let build = match build {
         Ok(build) => build,

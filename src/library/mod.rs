@@ -1009,7 +1009,10 @@ fn related_incidents(incidents: &[Entry]) -> Vec<Vec<usize>> {
                     ranked.truncate(MAX_RELATED);
                 }
                 ranked.sort_unstable_by(order);
-                ranked.into_iter().map(|(_, m)| m).collect()
+                // A fresh vector: collecting `ranked` by value would reuse its buffer,
+                // sized for every candidate (thousands in a large library), for five
+                // numbers kept until the build ends.
+                ranked.iter().map(|&(_, m)| m).collect()
             },
         )
         .collect()

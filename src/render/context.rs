@@ -330,20 +330,33 @@ impl<'a> Views<'a> {
     pub fn lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
         pairs
             .iter()
-            .map(|&(n, l)| {
-                let lesson = &self.library.incidents[n].lessons[l];
-                // Built by hand: `json!` would serialise the brief into a copy, which
-                // costs more than cloning it, for every lesson of every list.
-                let mut view = serde_json::Map::new();
-                view.insert("text".into(), Value::String(lesson.text.clone()));
-                view.insert(
-                    "themes".into(),
-                    Value::Array(lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
-                );
-                view.insert("incident".into(), briefs[n].clone());
-                Value::Object(view)
-            })
+            .map(|&(n, l)| self.lesson(n, l, briefs, true))
             .collect()
+    }
+
+    /// The lessons of the lessons index, each under one of its themes: without the
+    /// list of their themes, which would be the largest part of the largest page.
+    pub fn index_lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
+        pairs
+            .iter()
+            .map(|&(n, l)| self.lesson(n, l, briefs, false))
+            .collect()
+    }
+
+    fn lesson(&self, n: usize, l: usize, briefs: &[Value], themes: bool) -> Value {
+        let lesson = &self.library.incidents[n].lessons[l];
+        // Built by hand: `json!` would serialise the brief into a copy, which costs
+        // more than cloning it, for every lesson of every list.
+        let mut view = serde_json::Map::new();
+        view.insert("text".into(), Value::String(lesson.text.clone()));
+        if themes {
+            view.insert(
+                "themes".into(),
+                Value::Array(lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
+            );
+        }
+        view.insert("incident".into(), briefs[n].clone());
+        Value::Object(view)
     }
 
     /// The lessons of one theme, each with `other_themes`: its themes but this one.
@@ -398,16 +411,18 @@ impl<'a> Views<'a> {
         ActionStatus::ALL
             .iter()
             .map(|status| {
-                let items: Vec<&Value> = actions
+                let items: Vec<Value> = actions
                     .iter()
                     .filter(|a| a["status"] == status.as_str())
+                    .cloned()
                     .collect();
-                serde_json::json!({
-                    "status": status.as_str(),
-                    "label": status.label(),
-                    "count": items.len(),
-                    "items": items,
-                })
+                // Built by hand: `json!` would serialise the items into a copy.
+                let mut group = serde_json::Map::new();
+                group.insert("status".into(), status.as_str().into());
+                group.insert("label".into(), status.label().into());
+                group.insert("count".into(), items.len().into());
+                group.insert("items".into(), Value::Array(items));
+                Value::Object(group)
             })
             .collect()
     }

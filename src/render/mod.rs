@@ -15,6 +15,7 @@ pub mod template_errors;
 pub mod template_loops;
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -141,14 +142,39 @@ pub fn render_site(
     render_site_with_progress(library, config, theme, templates, diags, &(), &keep)
 }
 
-/// Takes each file as soon as it is made, and gives it back to keep it in the returned
-/// [`Plan`], or `None` once it has dealt with it: `debrief build` writes pages straight
-/// into its staging folder, so that the whole site is never in memory at once.
-pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Option<OutputFile> + Sync);
+/// Where the files of a site go as soon as they are made: `debrief build` writes
+/// them straight into its staging folder, so that the whole site is never in memory
+/// at once. Any `Fn(OutputFile) -> Option<OutputFile>` is a sink that takes every file
+/// through [`Sink::accept`].
+pub trait Sink: Sync {
+    /// Takes a file, and gives it back to keep it in the returned [`Plan`], or `None`
+    /// once it has dealt with it.
+    fn accept(&self, file: OutputFile) -> Option<OutputFile>;
+
+    /// A writer into the file at `path` (under the output root), for a page that lists
+    /// most of the library: it is then written as it renders instead of being held
+    /// whole (the lessons index of a large library is tens of megabytes). `None`, the
+    /// default, has the page rendered in memory and handed to [`Sink::accept`].
+    fn stream(&self, path: &str) -> Option<Box<dyn Write + '_>> {
+        let _ = path;
+        None
+    }
+}
+
+impl<F: Fn(OutputFile) -> Option<OutputFile> + Sync> Sink for F {
+    fn accept(&self, file: OutputFile) -> Option<OutputFile> {
+        self(file)
+    }
+}
 
 /// The sink that keeps every file in the plan.
 pub fn keep(file: OutputFile) -> Option<OutputFile> {
     Some(file)
+}
+
+/// The sink that drops every file: only the problems are wanted.
+pub fn discard(_file: OutputFile) -> Option<OutputFile> {
+    None
 }
 
 /// [`render_site`], telling `progress` how many pages there are and as each is done,
@@ -160,13 +186,13 @@ pub fn render_site_with_progress(
     templates: &Templates,
     diags: &mut Diagnostics,
     progress: &dyn Progress,
-    sink: Sink<'_>,
+    sink: &dyn Sink,
 ) -> Plan {
     let prepared = Prepared::new(library, config);
     let renderer = SiteRenderer::new(library, config, theme, templates, &prepared);
     let mut plan = render_pages(&renderer, diags, progress, sink);
     for file in renderer.data_files(diags) {
-        plan.files.extend(sink(file));
+        plan.files.extend(sink.accept(file));
     }
     plan.sort();
     plan
@@ -193,7 +219,7 @@ pub fn check_site(
     let involved = template_loops::dependents(&templates.tera, &own);
     let prepared = Prepared::with_pages(library, config, |job| involved.contains(job.template()));
     let renderer = SiteRenderer::new(library, config, theme, templates, &prepared);
-    render_pages(&renderer, diags, progress, &|_| None);
+    render_pages(&renderer, diags, progress, &discard);
     renderer.highlight_css(diags);
 }
 
@@ -202,11 +228,23 @@ fn render_pages(
     renderer: &SiteRenderer<'_>,
     diags: &mut Diagnostics,
     progress: &dyn Progress,
-    sink: Sink<'_>,
+    sink: &dyn Sink,
 ) -> Plan {
     progress.render_started(renderer.page_count());
-    let render = |i: usize| -> Result<Option<OutputFile>, Box<PageFailure>> {
-        renderer.render_page(i).map(sink)
+    let render = |i: usize| -> Rendered {
+        if renderer.is_heavy(i) {
+            let path = renderer.page_path(i);
+            if let Some(mut out) = sink.stream(&path) {
+                return renderer
+                    .render_page_to(i, &mut out)
+                    .and_then(|()| {
+                        out.flush()
+                            .map_err(|e| Box::new(PageFailure::write(&path, &e)))
+                    })
+                    .map(|()| None);
+            }
+        }
+        renderer.render_page(i).map(|file| sink.accept(file))
     };
     // Pages that list all or most incidents or lessons hold large contexts while
     // they render: they go one at a time on one thread while the other pages share
@@ -256,6 +294,17 @@ pub struct PageFailure {
 }
 
 impl PageFailure {
+    /// The failure to write page `path` (under the output root) as it rendered.
+    pub fn write(path: &str, error: &std::io::Error) -> PageFailure {
+        PageFailure {
+            diagnostic: Diagnostic::error(
+                Location::file(format!("/{path}")),
+                format!("could not write the page: {error}"),
+            ),
+            page: format!("/{path}"),
+        }
+    }
+
     /// The failure of the page at `location` (relative to the site root) whose
     /// rendering stopped on an internal error rather than a template problem.
     pub fn internal(location: &str) -> PageFailure {
@@ -437,6 +486,16 @@ impl<'a> SiteRenderer<'a> {
 
     /// Renders page `i` (below [`SiteRenderer::page_count`]).
     pub fn render_page(&self, i: usize) -> Result<OutputFile, Box<PageFailure>> {
+        let mut bytes = Vec::new();
+        self.render_page_to(i, &mut bytes)?;
+        Ok(OutputFile {
+            path: self.page_path(i),
+            bytes,
+        })
+    }
+
+    /// Renders page `i` into `out` as it goes.
+    pub fn render_page_to(&self, i: usize, out: &mut dyn Write) -> Result<(), Box<PageFailure>> {
         let (library, views) = (self.library, &self.views);
         let Prepared {
             jobs,
@@ -516,7 +575,7 @@ impl<'a> SiteRenderer<'a> {
                         if let Value::Object(map) = &mut v {
                             map.insert(
                                 "lessons".into(),
-                                Value::Array(views.lessons(&entry.lessons, briefs)),
+                                Value::Array(views.index_lessons(&entry.lessons, briefs)),
                             );
                         }
                         v
@@ -548,11 +607,11 @@ impl<'a> SiteRenderer<'a> {
             }
             Job::Actions => {
                 let actions = views.actions(briefs);
-                ctx.insert("action_groups", &views.action_groups(&actions));
+                ctx.put("action_groups", Value::Array(views.action_groups(&actions)));
                 ctx.put("actions", Value::Array(actions));
             }
             Job::Stats => {
-                ctx.insert("stats", &stats::stats_view(views, summaries));
+                ctx.put("stats", stats::stats_view(views, briefs));
             }
             Job::Search => {
                 ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
@@ -574,28 +633,20 @@ impl<'a> SiteRenderer<'a> {
                 ctx.insert("urls", &sitemap_urls);
             }
         }
-        let path = file_for(location);
         let ctx = ctx.into_tera();
-        tera.render(template, &ctx)
-            .map(|html| OutputFile {
-                path,
-                bytes: html.into_bytes(),
-            })
-            .map_err(|e| {
-                let page = match job {
-                    Job::Incident(n) => library.incidents[n].incident.path.clone(),
-                    Job::Page(p) => library.pages[p].page.path.clone(),
-                    _ => format!("/{location}"),
-                };
-                let diagnostic = template_errors::render_error(
-                    tera,
-                    &self.templates.sources,
-                    template,
-                    &ctx,
-                    &e,
-                );
-                Box::new(PageFailure { diagnostic, page })
-            })
+        tera.render_to(template, &ctx, out).map_err(|e| {
+            if let Some(io) = write_error(&e) {
+                return Box::new(PageFailure::write(&file_for(location), io));
+            }
+            let page = match job {
+                Job::Incident(n) => library.incidents[n].incident.path.clone(),
+                Job::Page(p) => library.pages[p].page.path.clone(),
+                _ => format!("/{location}"),
+            };
+            let diagnostic =
+                template_errors::render_error(tera, &self.templates.sources, template, &ctx, &e);
+            Box::new(PageFailure { diagnostic, page })
+        })
     }
 
     /// The paths of the files that need no template, in the order
@@ -709,6 +760,18 @@ impl Job {
                 | Job::Stats
         )
     }
+}
+
+/// The error of the writer a page was rendered into, if that is why it stopped.
+fn write_error(e: &tera::Error) -> Option<&std::io::Error> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        source = s.source();
+    }
+    None
 }
 
 /// A job or its result with the job's position in the list, to restore the order.

@@ -23,7 +23,7 @@ const RESOLVE_RANGES: [(&str, i64); 6] = [
 ];
 
 /// Everything `stats.html` receives as `stats`.
-pub fn stats_view(views: &Views<'_>, summaries: &[Value]) -> Value {
+pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
     let lib = views.library;
     let series = severity_series(views);
     let total = lib.incidents.len();
@@ -223,7 +223,7 @@ pub fn stats_view(views: &Views<'_>, summaries: &[Value]) -> Value {
         "years": years,
         "top_components": top_components,
         "themes": themes.iter().map(|&(t, _)| views.theme(t)).collect::<Vec<_>>(),
-        "resolve": resolve.iter().map(|&(m, n)| serde_json::json!({"incident": summaries[n], "minutes": m, "text": duration_text(m)})).collect::<Vec<_>>(),
+        "resolve": resolve.iter().map(|&(m, n)| resolve_entry(&briefs[n], m)).collect::<Vec<_>>(),
         "resolve_ranges": resolve_ranges,
         "resolve_by_severity": by_severity_resolve,
         "median_resolve": median_all.map(|m| serde_json::json!({"minutes": m, "text": duration_text(m)})),
@@ -234,6 +234,16 @@ pub fn stats_view(views: &Views<'_>, summaries: &[Value]) -> Value {
             "resolve": chart_view(&resolve_chart, charts::bars(&resolve_chart)),
         },
     })
+}
+
+/// `{incident, minutes, text}`, built by hand so that the brief is cloned rather than
+/// serialised into a copy (`json!`), for every incident of the library.
+fn resolve_entry(brief: &Value, minutes: i64) -> Value {
+    let mut entry = serde_json::Map::new();
+    entry.insert("incident".into(), brief.clone());
+    entry.insert("minutes".into(), minutes.into());
+    entry.insert("text".into(), duration_text(minutes).into());
+    Value::Object(entry)
 }
 
 fn chart_view(chart: &Chart, svg: String) -> Value {

@@ -14,5 +14,6 @@ mod new;
 mod pages;
 mod sample;
 mod serve;
+mod sink;
 mod support;
 mod usage;
