@@ -1,6 +1,7 @@
-//! The pages that list most of the library are written as they render: streamed
-//! into the sink's writer rather than held whole. These tests take the library's
-//! side of it, with sinks that stand in for the staging folder.
+//! What keeps a large library's build small in memory. The pages that list most of
+//! the library are written as they render: streamed into the sink's writer rather
+//! than held whole (tested with sinks that stand in for the staging folder). What
+//! the library keeps for every incident is no larger than what it holds.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -9,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use debrief::render::{OutputFile, Sink};
 use debrief::{BuildOptions, build_into};
 
-use crate::support::Site;
+use crate::support::{Site, incident};
 
 /// Streams every page it may into memory and keeps the other files.
 #[derive(Default)]
@@ -164,4 +165,38 @@ fn a_write_error_while_streaming_fails_the_build_and_names_the_page() {
         errors.iter().all(|e| !e.contains("templates/")),
         "{errors:#?}"
     );
+}
+
+#[test]
+fn related_lists_hold_only_what_they_list() {
+    // Every incident shares a component with every other one: each has dozens of
+    // candidates, of which five are kept. The lists are kept until the build ends.
+    let site = Site::new();
+    site.write(
+        "debrief.toml",
+        "title = \"Related\"\nbase_url = \"https://example.com/\"\n",
+    );
+    for n in 0..60 {
+        site.write(
+            &format!("content/incidents/outage-{n:02}.md"),
+            &incident(
+                &format!("Outage {n:02}"),
+                &format!("2024-01-{:02}", n % 28 + 1),
+                "minor",
+                "components: [etcd, CoreDNS]\n",
+            ),
+        );
+    }
+    let build = debrief::build(&options(&site)).unwrap();
+    let library = build.library.expect("the site loads");
+    assert_eq!(library.incidents.len(), 60);
+    for entry in &library.incidents {
+        assert_eq!(entry.related.len(), 5, "{}", entry.incident.title);
+        assert!(
+            entry.related.capacity() <= 5,
+            "{}: room for {} related incidents",
+            entry.incident.title,
+            entry.related.capacity()
+        );
+    }
 }
