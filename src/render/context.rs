@@ -330,7 +330,7 @@ impl<'a> Views<'a> {
     pub fn lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
         pairs
             .iter()
-            .map(|&(n, l)| self.lesson(n, l, briefs, true))
+            .map(|&(n, l)| self.lesson(n, l, true, Some(&briefs[n])))
             .collect()
     }
 
@@ -339,11 +339,18 @@ impl<'a> Views<'a> {
     pub fn index_lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
         pairs
             .iter()
-            .map(|&(n, l)| self.lesson(n, l, briefs, false))
+            .map(|&(n, l)| self.lesson(n, l, false, Some(&briefs[n])))
             .collect()
     }
 
-    fn lesson(&self, n: usize, l: usize, briefs: &[Value], themes: bool) -> Value {
+    /// The lessons of incident `n`, for a group that names the incident itself.
+    pub fn grouped_lessons(&self, n: usize) -> Vec<Value> {
+        (0..self.library.incidents[n].lessons.len())
+            .map(|l| self.lesson(n, l, true, None))
+            .collect()
+    }
+
+    fn lesson(&self, n: usize, l: usize, themes: bool, incident: Option<&Value>) -> Value {
         let lesson = &self.library.incidents[n].lessons[l];
         // Built by hand: `json!` would serialise the brief into a copy, which costs
         // more than cloning it, for every lesson of every list.
@@ -355,7 +362,9 @@ impl<'a> Views<'a> {
                 Value::Array(lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
             );
         }
-        view.insert("incident".into(), briefs[n].clone());
+        if let Some(brief) = incident {
+            view.insert("incident".into(), brief.clone());
+        }
         Value::Object(view)
     }
 

@@ -557,11 +557,10 @@ impl<'a> SiteRenderer<'a> {
                     if pairs.is_empty() {
                         continue;
                     }
-                    let group = views.lessons(&pairs, briefs);
-                    lessons.extend(group.iter().cloned());
+                    lessons.extend(views.lessons(&pairs, briefs));
                     let mut entry = serde_json::Map::new();
-                    entry.insert("incident".into(), summaries[n].clone());
-                    entry.insert("lessons".into(), Value::Array(group));
+                    entry.insert("incident".into(), briefs[n].clone());
+                    entry.insert("lessons".into(), Value::Array(views.grouped_lessons(n)));
                     groups.push(Value::Object(entry));
                 }
                 ctx.put("lessons", Value::Array(lessons));
