@@ -274,7 +274,7 @@ impl Staging {
     }
 }
 
-/// Files go into the staging folder as they come, and keeps nothing in memory.
+/// Takes every file into the staging folder as it comes, keeping none in memory.
 impl Sink for Staging {
     fn accept(&self, file: OutputFile) -> Option<OutputFile> {
         self.write(&file);
