@@ -4,10 +4,14 @@
 //! The output folder is marked with `.debrief-output` when Debrief creates it;
 //! a folder that is not empty and not marked is refused, as are folders that
 //! are or hold the site's sources. The new site is written into a staging
-//! folder inside the output folder, page by page as it is rendered, and swapped
+//! folder inside the output folder, page by page as it is rendered, and moved
 //! in only once every file is written and the build had no error, so a failed
-//! build or write leaves the previous site as it was.
+//! build or write leaves the previous site as it was. A file whose bytes did not
+//! change is not written again: it stays in place, with its modification time, so
+//! a rebuild of an unchanged library writes nothing and sync tools upload only what
+//! changed.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -157,8 +161,14 @@ pub struct Staging {
     /// Whether the output folder was created for this build: discarding a first
     /// build leaves nothing behind.
     created: bool,
+    /// The output folder with symbolic links resolved.
+    real_output: Option<PathBuf>,
     files: AtomicUsize,
     pages: AtomicUsize,
+    /// Every file of the new site, by plan path: staged, or unchanged in place.
+    site: Mutex<HashSet<String>>,
+    /// The pages written as they rendered ([`Sink::stream`]), by plan path.
+    streamed: Mutex<Vec<String>>,
     /// The first write that failed; later files are not written.
     failure: Mutex<Option<Error>>,
 }
@@ -182,16 +192,24 @@ impl Staging {
             output: output.to_path_buf(),
             staging,
             created,
+            real_output: fs::canonicalize(output).ok(),
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
+            site: Mutex::new(HashSet::new()),
+            streamed: Mutex::new(Vec::new()),
             failure: Mutex::new(None),
         })
     }
 
-    /// Writes one file into the staging folder. A failure is kept for
-    /// [`Staging::commit`] to report, and the files after it are skipped.
+    /// Writes one file into the staging folder, unless the previous site has it
+    /// with the same bytes. A failure is kept for [`Staging::commit`] to report, and
+    /// the files after it are skipped.
     pub fn write(&self, file: &OutputFile) {
         if self.failed() {
+            return;
+        }
+        if self.unchanged(file) {
+            self.count(&file.path);
             return;
         }
         let written = self.create(&file.path).and_then(|(mut out, path)| {
@@ -200,6 +218,63 @@ impl Staging {
         if let Err(e) = written {
             self.fail(e);
         }
+    }
+
+    /// Whether the previous site holds `file` already, byte for byte.
+    fn unchanged(&self, file: &OutputFile) -> bool {
+        self.holds(&file.path, file.bytes.len() as u64, &file.bytes[..])
+    }
+
+    /// Whether the previous site has a file at plan path `rel` with these `len`
+    /// bytes.
+    fn holds(&self, rel: &str, len: u64, bytes: impl io::Read) -> bool {
+        if self.created {
+            return false;
+        }
+        let Some(rel) = safe_relative(rel) else {
+            return false;
+        };
+        let live = self.output.join(&rel);
+        match fs::symlink_metadata(&live) {
+            // The file itself, not through a symbolic link on the way: the link
+            // would be removed when the new site is moved in, and the file with it.
+            Ok(meta) if meta.is_file() && meta.len() == len => {
+                self.real_output.as_ref().is_some_and(|root| {
+                    fs::canonicalize(&live).is_ok_and(|real| real == root.join(&rel))
+                }) && fs::File::open(&live)
+                    .and_then(|live| same_bytes(live, bytes))
+                    .unwrap_or(false)
+            }
+            _ => false,
+        }
+    }
+
+    /// Removes the pages written as they rendered whose bytes the previous site
+    /// has already, so that they stay in place.
+    fn drop_unchanged_streamed(&self) -> Result<()> {
+        let streamed =
+            std::mem::take(&mut *self.streamed.lock().unwrap_or_else(PoisonError::into_inner));
+        for rel in streamed {
+            let staged = self.staging.join(&rel);
+            let meta = fs::metadata(&staged).map_err(|e| Error::io(&staged, e))?;
+            let file = fs::File::open(&staged).map_err(|e| Error::io(&staged, e))?;
+            if self.holds(&rel, meta.len(), io::BufReader::new(file)) {
+                fs::remove_file(&staged).map_err(|e| Error::io(&staged, e))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts the file at plan path `rel` as part of the new site.
+    fn count(&self, rel: &str) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if rel.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.site
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(rel.to_string());
     }
 
     fn failed(&self) -> bool {
@@ -228,10 +303,7 @@ impl Staging {
             fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        if rel.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
+        self.count(rel);
         Ok((file, path))
     }
 
@@ -257,7 +329,14 @@ impl Staging {
             self.discard();
             return Err(e);
         }
-        swap(&self.output, &self.staging)?;
+        self.drop_unchanged_streamed()?;
+        move_in(&self.staging, &self.output)?;
+        let site = self
+            .site
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        prune(&self.output, "", &site)?;
+        fs::remove_dir_all(&self.staging).map_err(|e| Error::io(&self.staging, e))?;
         Ok(Written {
             files: self.files.into_inner(),
             pages: self.pages.into_inner(),
@@ -286,7 +365,13 @@ impl Sink for Staging {
             return None;
         }
         match self.create(path) {
-            Ok((file, _)) => Some(Box::new(io::BufWriter::with_capacity(1 << 16, file))),
+            Ok((file, _)) => {
+                self.streamed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(path.to_string());
+                Some(Box::new(io::BufWriter::with_capacity(1 << 16, file)))
+            }
             Err(e) => {
                 // The page still renders, for its template problems; writing it is
                 // skipped like every file after a failure.
@@ -305,35 +390,90 @@ fn remove_if_present(path: &Path) -> Result<()> {
     }
 }
 
-/// Moves the previous site aside, the staged one into place, then deletes the previous.
-fn swap(output: &Path, staging: &Path) -> Result<()> {
-    let previous = output.join(PREVIOUS);
-    fs::create_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
-    let skip = [MARKER, STAGING, PREVIOUS];
-    let entries: Vec<PathBuf> = fs::read_dir(output)
-        .map_err(|e| Error::io(output, e))?
-        .filter_map(|e| e.ok())
-        .filter(|e| !skip.iter().any(|s| e.file_name() == *s))
-        .map(|e| e.path())
-        .collect();
-    for entry in &entries {
-        if let Some(name) = entry.file_name() {
-            fs::rename(entry, previous.join(name)).map_err(|e| Error::io(entry, e))?;
+/// Whether `a` and `b` read the same bytes to their ends.
+fn same_bytes(mut a: impl io::Read, mut b: impl io::Read) -> io::Result<bool> {
+    let (mut x, mut y) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = read_full(&mut a, &mut x)?;
+        let m = read_full(&mut b, &mut y)?;
+        if x[..n] != y[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
         }
     }
-    let staged: Vec<PathBuf> = fs::read_dir(staging)
-        .map_err(|e| Error::io(staging, e))?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
-    for entry in &staged {
-        if let Some(name) = entry.file_name() {
-            fs::rename(entry, output.join(name)).map_err(|e| Error::io(entry, e))?;
+}
+
+/// Reads into `buf` until it is full or the reader ends; returns how much was read.
+fn read_full(reader: &mut impl io::Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
-    fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
+    Ok(filled)
+}
+
+/// Moves what was staged in `from` into `to`, replacing what is there: a folder
+/// that `to` lacks moves whole; one that both have is merged entry by entry.
+fn move_in(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from).map_err(|e| Error::io(from, e))? {
+        let entry = entry.map_err(|e| Error::io(from, e))?;
+        let source = entry.path();
+        let target = to.join(entry.file_name());
+        let staged_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        match fs::symlink_metadata(&target) {
+            Ok(meta) if staged_dir && meta.is_dir() => move_in(&source, &target)?,
+            Ok(_) => {
+                remove_if_present(&target)?;
+                fs::rename(&source, &target).map_err(|e| Error::io(&source, e))?;
+            }
+            Err(_) => fs::rename(&source, &target).map_err(|e| Error::io(&source, e))?,
+        }
+    }
     Ok(())
+}
+
+/// Removes from `dir` (at plan path `rel`) every file that is not part of `site`,
+/// and the folders left empty; the marker and the staging folder stay. Symbolic
+/// links are removed, never followed. Returns whether anything is left in `dir`.
+fn prune(dir: &Path, rel: &str, site: &HashSet<String>) -> Result<bool> {
+    let mut left = false;
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else {
+            remove_if_present(&path)?;
+            continue;
+        };
+        if rel.is_empty() && [MARKER, STAGING].contains(&name) {
+            left = true;
+            continue;
+        }
+        let child = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if prune(&path, &child, site)? {
+                left = true;
+            } else {
+                fs::remove_dir(&path).map_err(|e| Error::io(&path, e))?;
+            }
+        } else if site.contains(&child) {
+            left = true;
+        } else {
+            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(left)
 }
 
 /// What [`write_new_files`] did, by path relative to the folder written into.
@@ -435,6 +575,91 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("a").exists());
         assert!(!out.join(STAGING).exists() && !out.join(PREVIOUS).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_stay_and_the_rest_is_replaced_or_removed() {
+        use std::os::unix::fs::MetadataExt;
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let inode = |rel: &str| fs::metadata(out.join(rel)).unwrap().ino();
+        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+        write_plan(
+            &plan(&[
+                ("index.html", "same"),
+                ("a/index.html", "old"),
+                ("gone/x/index.html", "bye"),
+                ("kind", "a file"),
+            ]),
+            &out,
+            site.path(),
+        )
+        .unwrap();
+        let same = inode("index.html");
+        let changed = inode("a/index.html");
+        write_plan(
+            &plan(&[
+                ("index.html", "same"),
+                ("a/index.html", "new"),
+                ("b/index.html", "added"),
+                ("kind/index.html", "now a folder"),
+            ]),
+            &out,
+            site.path(),
+        )
+        .unwrap();
+        assert_eq!(
+            inode("index.html"),
+            same,
+            "an unchanged file is not rewritten"
+        );
+        assert_ne!(inode("a/index.html"), changed);
+        assert_eq!(read("a/index.html"), "new");
+        assert_eq!(read("b/index.html"), "added");
+        assert_eq!(read("kind/index.html"), "now a folder");
+        assert!(!out.join("gone").exists(), "folders left empty are removed");
+        assert!(!out.join(STAGING).exists() && out.join(MARKER).is_file());
+
+        write_plan(
+            &plan(&[("index.html", "same"), ("kind", "a file again")]),
+            &out,
+            site.path(),
+        )
+        .unwrap();
+        assert_eq!(read("kind"), "a file again");
+        assert!(!out.join("a").exists() && !out.join("b").exists());
+        let mut left: Vec<String> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [MARKER, "index.html", "kind"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_output_is_replaced_not_followed() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        write_plan(&plan(&[("a/index.html", "x")]), &out, site.path()).unwrap();
+        // Someone replaced a folder of the site by a link to one elsewhere that holds
+        // the same page: the page must not be taken as already in place.
+        let elsewhere = tempfile::tempdir().unwrap();
+        fs::write(elsewhere.path().join("index.html"), "x").unwrap();
+        fs::write(elsewhere.path().join("other.txt"), "theirs").unwrap();
+        fs::remove_dir_all(out.join("a")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), out.join("a")).unwrap();
+        write_plan(&plan(&[("a/index.html", "x")]), &out, site.path()).unwrap();
+        let meta = fs::symlink_metadata(out.join("a")).unwrap();
+        assert!(meta.is_dir(), "the link is replaced by a folder");
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "x");
+        assert!(!out.join("a/other.txt").exists());
+        assert_eq!(
+            fs::read_to_string(elsewhere.path().join("other.txt")).unwrap(),
+            "theirs"
+        );
+        assert!(elsewhere.path().join("index.html").is_file());
     }
 
     #[test]

@@ -339,6 +339,65 @@ fn two_builds_are_byte_identical() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_only_what_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::sample();
+    let first = site.build(&[]);
+    let inodes = |out: &crate::support::Output_| -> Vec<(String, u64)> {
+        out.files()
+            .into_iter()
+            .map(|f| {
+                let ino = fs::metadata(out.dir.join(&f)).unwrap().ino();
+                (f, ino)
+            })
+            .collect()
+    };
+    let before = inodes(&first);
+    let again = site.build(&[]);
+    assert_eq!(
+        inodes(&again),
+        before,
+        "an unchanged library rewrites no file"
+    );
+
+    let edited = "content/incidents/2019/venafi-opa-webhook-upgrade.md";
+    let text = site.read(edited);
+    site.write(
+        edited,
+        &format!("{text}\nA paragraph added after the review.\n"),
+    );
+    let third = site.build(&[]);
+    let after: std::collections::HashMap<String, u64> = inodes(&third).into_iter().collect();
+    let page = "incidents/venafi-opa-webhook-upgrade/index.html";
+    let old = |f: &str| before.iter().find(|(g, _)| g == f).unwrap().1;
+    assert_ne!(after[page], old(page), "the edited page is rewritten");
+    assert!(
+        third
+            .read(page)
+            .contains("A paragraph added after the review.")
+    );
+    assert_eq!(after["about/index.html"], old("about/index.html"));
+
+    // What stays in place plus what was rewritten is exactly a fresh build.
+    let fresh_dir = site.path().join("fresh");
+    site.run(&["build", "--output", fresh_dir.to_str().unwrap()])
+        .expect_code(0);
+    let fresh = crate::support::Output_ {
+        dir: fresh_dir,
+        base_path: "/".into(),
+        stderr: String::new(),
+    };
+    assert_eq!(third.files(), fresh.files());
+    for f in fresh.files() {
+        assert!(
+            fs::read(third.dir.join(&f)).unwrap() == fs::read(fresh.dir.join(&f)).unwrap(),
+            "{f} differs from a fresh build"
+        );
+    }
+}
+
 #[test]
 fn the_feed_and_sitemap_are_valid_xml() {
     let site = spec_site();
