@@ -307,9 +307,10 @@ impl Staging {
         Ok((file, path))
     }
 
-    /// Puts the staged site in place of the previous one, unless a write failed: then
-    /// the staging folder is removed and the failure returned, naming the file as the
-    /// user knows it (in the output folder, not the staging folder).
+    /// Moves the staged files in place of the previous site's, and removes the files
+    /// the new site no longer has, unless a write failed: then the staging folder is
+    /// removed and the failure returned, naming the file as the user knows it (in the
+    /// output folder, not the staging folder).
     pub fn commit(self) -> Result<Written> {
         let failure = self
             .failure
