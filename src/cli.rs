@@ -2,10 +2,13 @@
 //! command in `cmd/`; this file only ties them together.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use debrief::diag::{Diagnostic, Location};
 
 use crate::cmd;
+use crate::ui::Ui;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -24,24 +27,24 @@ Debrief repository.";
 /// Debrief builds a browsable website from a folder of Markdown postmortems.
 #[derive(Debug, Parser)]
 #[command(name = "debrief", version, about, long_about = None, after_help = EXAMPLES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The site folder (default: the current folder).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Print only problems: no summary and no progress bar.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Also print each stage of the build with its time.
     #[arg(long, short, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into the output folder.
     Build(cmd::build::Args),
     /// Build, then serve the site on a local address.
@@ -56,7 +59,30 @@ pub enum Command {
     Completions(cmd::completions::Args),
 }
 
-/// Checks a `--base-url` value as clap parses it, so a bad one is a usage error.
-pub fn parse_base_url(value: &str) -> Result<String, String> {
-    crate::config::parse_base_url(value).map(|(url, _)| url)
+impl Cli {
+    /// Runs the command and returns the process exit code: 1 when it found
+    /// problems or failed, the failure printed as a problem without a location.
+    pub(crate) fn run(self) -> ExitCode {
+        let ui = Ui {
+            quiet: self.quiet,
+            verbose: self.verbose,
+        };
+        let root = &self.root;
+        let result = match &self.command {
+            Command::Build(args) => cmd::build::run(root, args, ui),
+            Command::Serve(args) => cmd::serve::run(root, args, ui),
+            Command::Check(args) => cmd::check::run(root, args, ui),
+            Command::New(args) => cmd::new::run(root, args, ui),
+            Command::Init(args) => cmd::init::run(root, args, ui),
+            Command::Completions(args) => cmd::completions::run(args, Cli::command(), ui),
+        };
+        match result {
+            Ok(code) => code,
+            Err(e) => {
+                let d = Diagnostic::error(Location::file(""), e.to_string());
+                ui.alert(format_args!("{}", d.styled()));
+                ExitCode::from(1)
+            }
+        }
+    }
 }

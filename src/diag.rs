@@ -239,6 +239,55 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The same text as `Display`, with ANSI styles for a terminal (see
+    /// [`Diagnostic::styled`]).
+    pub fn styled(&self) -> impl fmt::Display + '_ {
+        Report {
+            diagnostics: self,
+            colour: true,
+        }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    /// Every problem, sorted, one a line with its help line below it, then a line
+    /// that counts the errors and warnings; nothing at all when there is no problem.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Report {
+            diagnostics: self,
+            colour: false,
+        }
+        .fmt(f)
+    }
+}
+
+/// Diagnostics written out as a report, plain or styled.
+struct Report<'a> {
+    diagnostics: &'a Diagnostics,
+    colour: bool,
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in self.diagnostics.sorted() {
+            d.write(f, self.colour)?;
+            writeln!(f)?;
+        }
+        let errors = self.diagnostics.count(Level::Error);
+        let warnings = self.diagnostics.count(Level::Warning);
+        if errors + warnings > 0 {
+            writeln!(
+                f,
+                "{errors} error{}, {warnings} warning{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
 impl From<Vec<Diagnostic>> for Diagnostics {
     fn from(items: Vec<Diagnostic>) -> Diagnostics {
         Diagnostics { items }

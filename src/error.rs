@@ -79,6 +79,18 @@ impl Error {
         }
     }
 
+    /// What went wrong, without the path that [`Error::path`] gives: for a report
+    /// that shows the path apart (`check --format json`).
+    pub fn message(&self) -> String {
+        let text = self.to_string();
+        match self.path() {
+            Some(path) => text
+                .strip_prefix(&format!("{}: ", path.display()))
+                .map_or_else(|| text.clone(), str::to_string),
+            None => text,
+        }
+    }
+
     /// Wraps an io error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Error {
         Error::Io {

@@ -6,15 +6,14 @@
 //! rendering bodies) → `render` (templates into a `Plan`) → `output` (write).
 //! [`build`] runs the first three; commands decide whether to write.
 
-#![warn(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
-pub mod cli;
-pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diag;
 pub mod embedded;
 pub mod error;
+pub mod html;
 pub mod library;
 pub mod markdown;
 pub mod output;

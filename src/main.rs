@@ -10,7 +10,12 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod cli;
+mod cmd;
+// The one module that writes to the terminal (see clippy.toml).
+#[allow(clippy::disallowed_methods)]
+mod ui;
+
 fn main() -> ExitCode {
-    let cli = debrief::cli::Cli::parse();
-    debrief::cmd::run(cli)
+    cli::Cli::parse().run()
 }

@@ -20,10 +20,9 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use crate::content::CONTENT_DIR;
+use crate::content::SOURCE_DIRS;
 use crate::error::{Error, Result};
 use crate::render::{OutputFile, Plan, Sink};
-use crate::scaffold::NewFile;
 
 /// The file that marks a folder as Debrief's output.
 pub const MARKER: &str = ".debrief-output";
@@ -77,7 +76,7 @@ pub fn check_output_dir(output: &Path, root: &Path) -> Result<()> {
     if root.starts_with(&out) {
         return Err(refuse("it contains the site folder"));
     }
-    for source in [CONTENT_DIR, "templates", "static"] {
+    for source in SOURCE_DIRS {
         // `normalise` resolves a source folder that is a symbolic link to elsewhere.
         let dir = normalise(&root.join(source));
         if out.starts_with(&dir) {
@@ -484,6 +483,25 @@ pub struct NewFiles {
     pub created: Vec<String>,
     /// Files that already existed and were left exactly as they were.
     pub kept: Vec<String>,
+}
+
+/// A file to create: its path relative to the site folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    /// Path relative to the site folder, with `/` separators.
+    pub path: String,
+    /// The contents.
+    pub bytes: Vec<u8>,
+}
+
+impl NewFile {
+    /// The file at `path` (relative to the site folder) holding `bytes`.
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> NewFile {
+        NewFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
 }
 
 /// Creates every file of `files` under `dir` that does not exist yet, with the

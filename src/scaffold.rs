@@ -6,26 +6,10 @@
 use jiff::civil::Date;
 
 use crate::config::{Config, Theme};
+use crate::content::{STATIC_DIR, TEMPLATES_DIR};
 use crate::embedded;
+pub use crate::output::NewFile;
 use crate::slug::slugify;
-
-/// A file to create: its path relative to the site folder, and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewFile {
-    /// Path relative to the site folder, with `/` separators.
-    pub path: String,
-    /// The contents.
-    pub bytes: Vec<u8>,
-}
-
-impl NewFile {
-    fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> NewFile {
-        NewFile {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
-    }
-}
 
 /// A host whose Pages service `debrief init --ci` writes a workflow for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,10 +51,10 @@ pub fn site_files(ci: Option<Ci>) -> Vec<NewFile> {
 pub fn theme_files() -> Vec<NewFile> {
     let templates = embedded::TEMPLATES
         .iter()
-        .map(|(name, text)| NewFile::new(format!("templates/{name}"), *text));
+        .map(|(name, text)| NewFile::new(format!("{TEMPLATES_DIR}/{name}"), *text));
     let assets = embedded::STATIC
         .iter()
-        .map(|(path, bytes)| NewFile::new(format!("static/{path}"), *bytes));
+        .map(|(path, bytes)| NewFile::new(format!("{STATIC_DIR}/{path}"), *bytes));
     templates.chain(assets).collect()
 }
 

@@ -1,21 +1,20 @@
 //! `debrief check`: the whole pipeline, nothing written, every problem reported.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use serde::Serialize;
 
-use crate::BuildOptions;
-use crate::cmd::build::StageTimes;
-use crate::cmd::{SelectionArgs, Ui, print_diagnostics};
-use crate::diag::{Diagnostic, Diagnostics, Level, Location, display_path};
-use crate::error::Result;
+use crate::cmd::SelectionArgs;
+use crate::ui::{StageTimes, Ui};
+use debrief::BuildOptions;
+use debrief::diag::{Diagnostic, Diagnostics, Level, Location, display_path};
+use debrief::error::Result;
 
 /// How problems are printed.
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// `error: PATH:LINE:COL: message` lines.
     #[default]
     Text,
@@ -31,16 +30,16 @@ Examples:
   debrief check --strict              warnings fail too, as in CI
   debrief check --format json         a JSON list for CI annotations
   debrief check --public --drafts     check what a public build with drafts includes")]
-pub struct Args {
+pub(crate) struct Args {
     /// Treat warnings as errors.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Which incidents to include.
     #[command(flatten)]
-    pub selection: SelectionArgs,
+    pub(crate) selection: SelectionArgs,
 }
 
 #[derive(Serialize)]
@@ -54,10 +53,10 @@ struct JsonDiagnostic<'a> {
 }
 
 /// Checks the site; exit code 1 on errors (or warnings with `--strict`).
-pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     // `--verbose` lists the stages with their times, as for `build`; no progress bar.
     let progress = StageTimes(ui);
-    let build = crate::check(
+    let build = debrief::check(
         &BuildOptions {
             root: root.to_path_buf(),
             base_url: None,
@@ -70,19 +69,9 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
         Err(e) if matches!(args.format, Format::Json) => {
             // CI reads stdout: even a site that cannot be loaded gives a JSON answer.
             let path = e.path().map_or_else(String::new, |p| display_path(root, p));
-            let message = e.to_string();
-            let message = message
-                .strip_prefix(&format!(
-                    "{}: ",
-                    e.path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default()
-                ))
-                .unwrap_or(&message)
-                .to_string();
             let mut diags = Diagnostics::new();
-            diags.push(Diagnostic::error(Location::file(path), message));
-            print_json(&diags);
+            diags.push(Diagnostic::error(Location::file(path), e.message()));
+            print_json(&diags, ui);
             return Ok(ExitCode::from(1));
         }
         Err(e) => return Err(e),
@@ -93,7 +82,7 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     }
     match args.format {
         Format::Text => {
-            print_diagnostics(&diags);
+            ui.diagnostics(&diags);
             if !diags.has_errors() {
                 let n = build.library.as_ref().map_or(0, |l| l.incidents.len());
                 ui.info(format_args!(
@@ -102,7 +91,7 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
                 ));
             }
         }
-        Format::Json => print_json(&diags),
+        Format::Json => print_json(&diags, ui),
     }
     Ok(if diags.has_errors() {
         ExitCode::from(1)
@@ -111,7 +100,7 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     })
 }
 
-fn print_json(diags: &Diagnostics) {
+fn print_json(diags: &Diagnostics, ui: Ui) {
     let items: Vec<JsonDiagnostic<'_>> = diags
         .sorted()
         .into_iter()
@@ -125,5 +114,5 @@ fn print_json(diags: &Diagnostics) {
         })
         .collect();
     let text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
-    let _ = writeln!(std::io::stdout(), "{text}");
+    ui.output(format_args!("{text}"));
 }

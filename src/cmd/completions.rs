@@ -3,11 +3,12 @@
 
 use std::process::ExitCode;
 
-use clap::{Args as ClapArgs, CommandFactory};
+use clap::Args as ClapArgs;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
-use crate::error::Result;
+use debrief::error::Result;
+
+use crate::ui::Ui;
 
 /// Flags of `debrief completions`.
 #[derive(Debug, ClapArgs)]
@@ -17,15 +18,14 @@ Examples:
   debrief completions zsh > ~/.zfunc/_debrief
   debrief completions fish > ~/.config/fish/completions/debrief.fish
   debrief completions powershell >> $PROFILE")]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell to complete in.
     #[arg(value_enum)]
-    pub shell: Shell,
+    pub(crate) shell: Shell,
 }
 
-/// Writes the script to stdout.
-pub fn run(args: &Args) -> Result<ExitCode> {
-    let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "debrief", &mut std::io::stdout());
+/// Writes the script for `command`, the whole command line's definition, to stdout.
+pub(crate) fn run(args: &Args, mut command: clap::Command, ui: Ui) -> Result<ExitCode> {
+    clap_complete::generate(args.shell, &mut command, "debrief", &mut ui.stdout());
     Ok(ExitCode::SUCCESS)
 }

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
 
-use crate::cmd::{DONE, NOTE, Ui};
-use crate::error::{Error, Result};
-use crate::output::{self, NewFiles};
-use crate::scaffold::{self, Ci};
+use crate::ui::{DONE, NOTE, Ui};
+use debrief::error::{Error, Result};
+use debrief::output::{self, NewFiles};
+use debrief::scaffold::{self, Ci};
 
 /// Flags of `debrief init`.
 #[derive(Debug, ClapArgs)]
@@ -22,26 +22,26 @@ Examples:
   debrief init --eject                copy the built-in templates and static files here
 
 Existing files are never replaced, not even with --force.")]
-pub struct Args {
+pub(crate) struct Args {
     /// The site folder, created when missing (default: the --root folder).
     #[arg(value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// Write into a folder that is not empty: missing files are added, existing ones kept.
     #[arg(long, conflicts_with = "eject")]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Also write a workflow that publishes the site on GitHub Pages or GitLab Pages.
     #[arg(long, value_enum, value_name = "HOST", conflicts_with = "eject")]
-    pub ci: Option<Ci>,
+    pub(crate) ci: Option<Ci>,
     /// Copy the built-in templates and static files into an existing site to customise them.
     #[arg(long)]
-    pub eject: bool,
+    pub(crate) eject: bool,
 }
 
 /// Writes the new site (or the ejected theme) and says what it did.
-pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let dir = args.dir.clone().unwrap_or_else(|| root.to_path_buf());
     if args.eject {
-        if !crate::content::is_site(&dir) {
+        if !debrief::content::is_site(&dir) {
             return Err(Error::NotASite { path: dir });
         }
         let done = output::write_new_files(&dir, &scaffold::theme_files())?;

@@ -2,18 +2,17 @@
 //! postmortem skeleton, with the severity checked against the site's config.
 //! Prints the new file's path on stdout; never replaces a file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args as ClapArgs;
 use jiff::civil::Date;
 
-use crate::cmd::{DONE, Ui, print_diagnostics};
-use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
-use crate::error::{Error, Result};
-use crate::{output, scaffold};
+use crate::ui::{DONE, Ui};
+use debrief::config::Config;
+use debrief::diag::{Diagnostic, Diagnostics, Location, nearest};
+use debrief::error::{Error, Result};
+use debrief::{output, scaffold};
 
 /// Flags of `debrief new`.
 #[derive(Debug, ClapArgs)]
@@ -24,21 +23,21 @@ Examples:
 
 The severity defaults to the most severe level of the config (the first of
 [[severities]]): lower it when the review agrees. The date defaults to today.")]
-pub struct Args {
+pub(crate) struct Args {
     /// The postmortem's title; the file name is made from it.
     #[arg(value_parser = parse_title)]
-    pub title: String,
+    pub(crate) title: String,
     /// A severity key of the site config (default: the most severe).
     #[arg(long, short, value_name = "KEY")]
-    pub severity: Option<String>,
+    pub(crate) severity: Option<String>,
     /// The day the incident began (default: today, in this computer's time zone).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub date: Option<Date>,
+    pub(crate) date: Option<Date>,
 }
 
 /// A title must give a file name: at least one letter or digit.
 fn parse_title(value: &str) -> std::result::Result<String, String> {
-    if crate::slug::slugify(value).is_empty() {
+    if debrief::slug::slugify(value).is_empty() {
         Err("the title needs at least one letter or digit to make a file name from".into())
     } else {
         Ok(value.trim().to_string())
@@ -63,21 +62,21 @@ fn parse_date(value: &str) -> std::result::Result<Date, String> {
 
 /// Writes the new postmortem. Exit code 2 for an unknown severity, 1 when the
 /// config has errors or the file exists.
-pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
-    if !crate::content::is_site(root) {
+pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
+    if !debrief::content::is_site(root) {
         return Err(Error::NotASite {
             path: root.to_path_buf(),
         });
     }
-    let (config, diags) = crate::content::load_config(root)?;
+    let (config, diags) = debrief::content::load_config(root)?;
     let Some(config) = config else {
-        print_diagnostics(&diags);
+        ui.diagnostics(&diags);
         return Ok(ExitCode::from(1));
     };
     let severity = match choose_severity(&config, args.severity.as_deref()) {
         Ok(key) => key,
         Err(problem) => {
-            print_diagnostics(&Diagnostics::from(vec![problem]));
+            ui.diagnostics(&Diagnostics::from(vec![problem]));
             return Ok(ExitCode::from(2));
         }
     };
@@ -101,7 +100,7 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     if done.created.is_empty() {
         return Err(Error::Exists { path });
     }
-    let _ = writeln!(std::io::stdout(), "{}", path.display());
+    ui.output(format_args!("{}", path.display()));
     ui.info(format_args!(
         "{DONE}created{DONE:#} a {severity} postmortem dated {date}; `debrief serve` shows it as you write"
     ));

@@ -9,7 +9,6 @@
 //! the others to find template failures. A site with a page that does not render
 //! is taken back for the last one that built, as for any other error.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc;
@@ -18,36 +17,37 @@ use std::time::{Duration, Instant};
 
 use clap::Args as ClapArgs;
 
-use crate::BuildOptions;
-use crate::cmd::{SelectionArgs, Ui, print_diagnostics};
-use crate::diag::{Diagnostic, Diagnostics, Level, Location};
-use crate::error::Result;
-use crate::progress::{Progress, Stage};
-use crate::serve::watch::Watcher;
-use crate::serve::{Files, LiveSite, OnDemand, Server};
+use crate::cmd::SelectionArgs;
+use crate::ui::Ui;
+use debrief::BuildOptions;
+use debrief::diag::{Diagnostic, Diagnostics, Location};
+use debrief::error::Result;
+use debrief::progress::{Progress, Stage};
+use debrief::serve::watch::Watcher;
+use debrief::serve::{Files, LiveSite, OnDemand, Server};
 
 /// Flags of `debrief serve`.
 #[derive(Debug, ClapArgs)]
-pub struct Args {
+pub(crate) struct Args {
     /// The port to listen on (0 picks a free one).
     #[arg(long, short, default_value_t = 1111)]
-    pub port: u16,
+    pub(crate) port: u16,
     /// The address to listen on; 0.0.0.0 makes the preview reachable from other machines.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
-    pub bind: String,
+    pub(crate) bind: String,
     /// Open the site in a browser.
     #[arg(long)]
-    pub open: bool,
+    pub(crate) open: bool,
     /// Which incidents to include.
     #[command(flatten)]
-    pub selection: SelectionArgs,
+    pub(crate) selection: SelectionArgs,
 }
 
 /// Builds, serves, and rebuilds on every change until the process is stopped.
 ///
 /// `--quiet` leaves the address and the problems; `--verbose` adds, after each
 /// rebuild, the time it took to render every page.
-pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let site = Arc::new(LiveSite::new());
     let address = if args.bind.contains(':') && !args.bind.starts_with('[') {
         format!("[{}]:{}", args.bind, args.port)
@@ -71,19 +71,19 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     };
     // Watching starts before the first build, so an edit made during it is not missed.
     let mut watcher = Watcher::new(root)?;
-    let mut cache = crate::LoadCache::new();
+    let mut cache = debrief::LoadCache::new();
     // An environment failure (no content/ folder) stops here; content errors do not.
     let started = Instant::now();
     let checks = Checks::start(Arc::clone(&site), ui);
     let clock = StageClock::default();
-    let first = crate::load(&options, crate::Purpose::Build, &clock, Some(&mut cache))?;
+    let first = debrief::load(&options, debrief::Purpose::Build, &clock, Some(&mut cache))?;
     let mut current = publish(&site, &checks, first, (started, &clock), "built", ui);
-    say(format_args!(
+    ui.alert(format_args!(
         "serving {} at {base_url} (Ctrl-C to stop)",
         root.display()
     ));
     if args.open {
-        open_browser(&base_url);
+        open_browser(&base_url, ui);
     }
     std::thread::spawn(move || {
         while let Some(changed) = watcher.next_change() {
@@ -94,12 +94,12 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             let started = Instant::now();
             ui.info(format_args!("changed: {}", changed.join(", ")));
             let clock = StageClock::default();
-            match crate::load(&options, crate::Purpose::Build, &clock, Some(&mut cache)) {
+            match debrief::load(&options, debrief::Purpose::Build, &clock, Some(&mut cache)) {
                 Ok(loaded) => {
                     current = publish(&site, &checks, loaded, (started, &clock), "rebuilt", ui);
                 }
                 Err(e) => {
-                    say(format_args!("error: {e}"));
+                    ui.alert(format_args!("error: {e}"));
                     site.fail(format!("error: {e}"));
                 }
             }
@@ -115,13 +115,13 @@ pub fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
 fn publish(
     site: &LiveSite,
     checks: &Checks,
-    loaded: crate::Loaded,
+    loaded: debrief::Loaded,
     (started, clock): (Instant, &StageClock),
     verb: &str,
     ui: Ui,
 ) -> Option<Arc<OnDemand>> {
-    print_diagnostics(&loaded.diagnostics);
-    let crate::Loaded {
+    ui.diagnostics(&loaded.diagnostics);
+    let debrief::Loaded {
         diagnostics,
         config,
         library,
@@ -130,11 +130,11 @@ fn publish(
     } = loaded;
     let parts = (library, config, theme, templates);
     let (Some(library), Some(config), Some(theme), Some(templates)) = parts else {
-        fail(site, &diagnostics);
+        fail(site, &diagnostics, ui);
         return None;
     };
     if diagnostics.has_errors() {
-        fail(site, &diagnostics);
+        fail(site, &diagnostics, ui);
         return None;
     }
     let loaded_in = started.elapsed();
@@ -184,9 +184,9 @@ impl Progress for StageClock {
     }
 }
 
-fn fail(site: &LiveSite, diagnostics: &Diagnostics) {
+fn fail(site: &LiveSite, diagnostics: &Diagnostics, ui: Ui) {
     site.fail(failure_report(diagnostics));
-    say(format_args!(
+    ui.alert(format_args!(
         "the build failed; still serving the last site that built"
     ));
 }
@@ -226,7 +226,7 @@ impl Checks {
                 match rendered.unwrap_or_else(|_| {
                     let mut internal = Diagnostics::default();
                     internal.push(Diagnostic::error(
-                        Location::file(crate::content::CONTENT_DIR),
+                        Location::file(debrief::content::CONTENT_DIR),
                         "rendering the site stopped on an internal error",
                     ));
                     Some(internal)
@@ -234,15 +234,15 @@ impl Checks {
                     // A newer site replaced it: that one gets checked instead.
                     None => {}
                     Some(rendering) if rendering.has_errors() => {
-                        print_diagnostics(&rendering);
+                        ui.diagnostics(&rendering);
                         diagnostics.extend(rendering);
                         site.reject(&files, failure_report(&diagnostics));
-                        say(format_args!(
+                        ui.alert(format_args!(
                             "the build failed; still serving the last site that built"
                         ));
                     }
                     Some(rendering) => {
-                        print_diagnostics(&rendering);
+                        ui.diagnostics(&rendering);
                         site.confirm(&files);
                         ui.detail(format_args!(
                             "rendered all {} pages in {} ms",
@@ -265,25 +265,10 @@ impl Checks {
 
 /// The text the browser overlay shows: every problem as the terminal shows it.
 fn failure_report(diags: &Diagnostics) -> String {
-    let mut text = String::new();
-    for d in diags.sorted() {
-        text.push_str(&d.to_string());
-        text.push('\n');
-    }
-    let (errors, warnings) = (diags.count(Level::Error), diags.count(Level::Warning));
-    text.push_str(&format!(
-        "{errors} error{}, {warnings} warning{}",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    ));
-    text
+    diags.to_string().trim_end().to_string()
 }
 
-fn say(line: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr(), "{line}");
-}
-
-fn open_browser(url: &str) {
+fn open_browser(url: &str, ui: Ui) {
     let mut command = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
     } else if cfg!(windows) {
@@ -298,6 +283,6 @@ fn open_browser(url: &str) {
         Ok(mut child) => {
             std::thread::spawn(move || child.wait());
         }
-        Err(_) => say(format_args!("could not open a browser; visit {url}")),
+        Err(_) => ui.alert(format_args!("could not open a browser; visit {url}")),
     }
 }

@@ -23,6 +23,22 @@ pub use incident::{ActionItem, ActionStatus, Incident, LessonInput, Page, Spanne
 pub const CONTENT_DIR: &str = "content";
 /// The folder of plain pages, under `content/`.
 pub const PAGES_DIR: &str = "pages";
+/// The folder of a site's own templates, under the site root.
+pub const TEMPLATES_DIR: &str = "templates";
+/// The folder of a site's own static files, under the site root.
+pub const STATIC_DIR: &str = "static";
+/// Every folder of a site's sources: what the output folder must never be or hold,
+/// and what `serve` watches.
+pub const SOURCE_DIRS: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+
+/// A site's own theme files: templates that override built-in ones, and static files.
+#[derive(Debug, Clone, Default)]
+pub struct SiteTheme {
+    /// (template name, source) from the site's `templates/`.
+    pub templates: Vec<(String, String)>,
+    /// (path under the output root, bytes) from the site's `static/`.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
 
 /// Everything read from `content/`.
 #[derive(Debug, Default)]
@@ -388,9 +404,9 @@ pub fn join_relative(dir: &str, link: &str) -> Option<String> {
 
 /// A site's own theme: `templates/*.html|xml` by file name and every file of `static/`.
 /// Both folders are optional.
-pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render::SiteTheme> {
-    let mut theme = crate::render::SiteTheme::default();
-    let templates = root.join("templates");
+pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<SiteTheme> {
+    let mut theme = SiteTheme::default();
+    let templates = root.join(TEMPLATES_DIR);
     if templates.is_dir() {
         for (path, rel) in walk_files(root, &templates, Hidden::Keep, diags) {
             let name = display_path(&templates, &path);
@@ -412,7 +428,7 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Result<crate::render:
             }
         }
     }
-    let statics = root.join("static");
+    let statics = root.join(STATIC_DIR);
     if statics.is_dir() {
         for (path, rel) in walk_files(root, &statics, Hidden::Keep, diags) {
             let name = display_path(&statics, &path);

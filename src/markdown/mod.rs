@@ -12,6 +12,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Parser,
 use serde::Serialize;
 
 use crate::diag::Level;
+use crate::html::escape_html;
 
 /// Options from the site config, and the build's highlighting memo.
 #[derive(Debug, Clone, Copy, Default)]
@@ -741,22 +742,6 @@ fn shorten(url: &str) -> String {
     let mut short: String = url.chars().take(MAX - 3).collect();
     short.push_str("...");
     short
-}
-
-/// Escapes text for HTML (and SVG) element content and quoted attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// True when `html` is nothing but HTML comments and white space.

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::markdown::escape_html;
+use crate::html::escape_html;
 
 /// Width of every chart's coordinate system; the SVG scales to its container.
 const WIDTH: f64 = 400.0;

@@ -22,6 +22,7 @@ use serde_json::Value;
 use tera::Tera;
 
 use crate::config::{CONFIG_FILE, Config};
+pub use crate::content::SiteTheme;
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
 use crate::embedded;
 use crate::library::Library;
@@ -32,15 +33,6 @@ use context::Views;
 use page_context::{PageContext, pick};
 pub use plan::{OutputFile, Plan};
 use template_errors::Sources;
-
-/// A site's own theme files: templates that override built-in ones, and static files.
-#[derive(Debug, Clone, Default)]
-pub struct SiteTheme {
-    /// (template name, source) from the site's `templates/`.
-    pub templates: Vec<(String, String)>,
-    /// (path under the output root, bytes) from the site's `static/`.
-    pub static_files: Vec<(String, Vec<u8>)>,
-}
 
 /// How many incidents the feed carries.
 const FEED_SIZE: usize = 50;

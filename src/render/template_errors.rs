@@ -142,7 +142,7 @@ pub fn link_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
             let text = chain(e);
             let (culprit, _) = quoted(&text);
             let location = culprit.filter(|c| sources.text(c).is_some()).map_or_else(
-                || Location::file("templates"),
+                || Location::file(crate::content::TEMPLATES_DIR),
                 |c| Location::file(sources.path(c)),
             );
             Diagnostic::error(

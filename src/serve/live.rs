@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crate::markdown::escape_html;
+use crate::html::escape_html;
 use crate::render::Plan;
 
 /// The browser side of live reload, put into every HTML page that `serve` answers.

@@ -14,7 +14,7 @@ use crate::config::CONFIG_FILE;
 use crate::error::{Error, Result};
 
 /// The folders under the site root whose changes rebuild the site.
-pub const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
+pub const WATCHED_DIRS: [&str; 3] = crate::content::SOURCE_DIRS;
 
 /// How long the sources must stay quiet before a burst of events counts as one change.
 const QUIET: Duration = Duration::from_millis(30);
