@@ -11,12 +11,12 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use debrief::Purpose;
 use debrief::content::{self, front_matter};
 use debrief::diag::Diagnostics;
 use debrief::library::{self, Selection};
 use debrief::markdown::{self, LinkRewrite, highlight};
 use debrief::render;
+use debrief::{Purpose, Site};
 
 /// Incidents in the generated library: enough for the indexes and term pages to be
 /// realistic, few enough for a quick run.
@@ -286,25 +286,32 @@ fn library_and_templates(c: &mut Criterion) {
             BatchSize::LargeInput,
         );
     });
-    let mut diags = Diagnostics::default();
-    let content = content::load_content(root, &config, &mut diags).expect("content");
-    let library = library::build_library(
-        content,
-        &config,
-        Selection::default(),
-        Purpose::Build,
-        &mut diags,
-    );
-    let theme = content::load_theme(root, &mut diags).expect("theme");
-    let templates = render::load_templates(&theme, &mut diags).expect("templates");
-    assert!(!diags.has_errors(), "the generated site has errors");
+    // A new site for every run, made outside the timing: what every page shares is
+    // computed once per site, and is part of rendering it.
+    let new_site = || {
+        let mut diags = Diagnostics::default();
+        let content = content::load_content(root, &config, &mut diags).expect("content");
+        let library = library::build_library(
+            content,
+            &config,
+            Selection::default(),
+            Purpose::Build,
+            &mut diags,
+        );
+        let theme = content::load_theme(root, &mut diags).expect("theme");
+        let templates = render::load_templates(&theme, &mut diags).expect("templates");
+        assert!(!diags.has_errors(), "the generated site has errors");
+        Site::new(config.clone(), library, theme, templates)
+    };
     group.bench_function("render every page", |b| {
-        b.iter(|| {
-            let mut diags = Diagnostics::default();
-            black_box(render::render_site(
-                &library, &config, &theme, &templates, &mut diags,
-            ))
-        });
+        b.iter_batched(
+            new_site,
+            |site| {
+                let mut diags = Diagnostics::default();
+                black_box(site.render_plan(&(), &mut diags))
+            },
+            BatchSize::LargeInput,
+        );
     });
     group.finish();
 }

@@ -2,9 +2,11 @@
 //! incident library browsed by severity, by component and by lesson.
 //!
 //! The pipeline runs one way:
-//! `content` (load files) → `library` (model and indexes, with `markdown`
-//! rendering bodies) → `render` (templates into a `Plan`) → `output` (write).
-//! [`build`] runs the first three; commands decide whether to write.
+//! `content` (read the files) → `library` (the model and its indexes, with
+//! `markdown` rendering bodies) → a [`Site`] → `render` (each output file through
+//! the templates, as it is wanted) → `output` (write).
+//! [`load`] makes the site; `build` hands it to [`output::write`], `check` to
+//! [`check`], `serve` renders each page when it is asked for.
 
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
@@ -21,17 +23,18 @@ pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod site;
 pub mod slug;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use config::Config;
 use diag::Diagnostics;
 use error::Result;
-use library::{Library, Selection};
+use library::Selection;
 use progress::{Progress, Stage};
 use render::Plan;
+pub use site::Site;
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -44,124 +47,72 @@ pub struct BuildOptions {
     pub selection: Selection,
 }
 
-/// What the pipeline runs for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Make every file of the site.
-    Build,
-    /// Find every problem and make nothing: code blocks are not highlighted and only
-    /// the pages that involve the site's own templates are rendered (see
-    /// [`render::check_site`]).
-    Check,
+/// A site loaded, with every problem found on the way.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+    /// The site, when the config, the content and the templates could be read
+    /// (it may still have content errors: see `diagnostics`).
+    pub site: Option<Site>,
 }
 
-/// The result of running the pipeline.
+/// The whole site in memory, for tests and tools that want its files without a disk.
 #[derive(Debug, Default)]
 pub struct Build {
     /// Every problem found.
     pub diagnostics: Diagnostics,
-    /// The site, when there was no error.
+    /// The files, when there was no error.
     pub plan: Option<Plan>,
-    /// The library, when the content could be loaded.
-    pub library: Option<Library>,
-    /// The config, when it was valid.
-    pub config: Option<Config>,
+    /// The site, when it could be loaded.
+    pub site: Option<Site>,
 }
 
-/// Loads, checks and renders a site without writing anything. Content problems are
-/// diagnostics; only environment failures (no `content/`, unreadable files) are errors.
+/// Loads, checks and renders a site into memory. Content problems are diagnostics;
+/// only environment failures (no `content/`, unreadable files) are errors.
 pub fn build(options: &BuildOptions) -> Result<Build> {
-    build_with_progress(options, &())
+    let Loaded {
+        mut diagnostics,
+        site,
+    } = load(options, &())?;
+    let plan = site
+        .as_ref()
+        .map(|site| site.render_plan(&(), &mut diagnostics))
+        .filter(|_| !diagnostics.has_errors());
+    Ok(Build {
+        diagnostics,
+        plan,
+        site,
+    })
 }
 
-/// [`build`], telling `progress` as each stage starts and ends and as pages render.
-pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<Build> {
-    build_into(options, progress, &render::keep)
-}
-
-/// [`build_with_progress`], handing every output file to `sink` as soon as it is
-/// rendered; the plan keeps only the files that `sink` gives back. A sink that takes
-/// the files must not publish them before the build has turned out free of errors.
-pub fn build_into(
-    options: &BuildOptions,
-    progress: &dyn Progress,
-    sink: &dyn render::Sink,
-) -> Result<Build> {
-    run(options, Purpose::Build, progress, sink)
-}
-
-/// Loads and checks a site as [`build`] does, reporting the same problems, without
-/// making the site: the result has no plan.
-pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Build> {
-    run(options, Purpose::Check, progress, &render::discard)
-}
-
-fn run(
-    options: &BuildOptions,
-    purpose: Purpose,
-    progress: &dyn Progress,
-    sink: &dyn render::Sink,
-) -> Result<Build> {
-    let loaded = load(options, purpose, progress, None)?;
-    let mut out = Build {
-        diagnostics: loaded.diagnostics,
-        plan: None,
-        library: loaded.library,
-        config: loaded.config,
-    };
-    if let (Some(library), Some(config), Some(theme), Some(templates)) =
-        (&out.library, &out.config, &loaded.theme, &loaded.templates)
-    {
-        progress.stage_started(Stage::Render);
-        let started = Instant::now();
-        match purpose {
-            Purpose::Build => {
-                let plan = render::render_site_with_progress(
-                    library,
-                    config,
-                    theme,
-                    templates,
-                    &mut out.diagnostics,
-                    progress,
-                    sink,
-                );
-                if !out.diagnostics.has_errors() {
-                    out.plan = Some(plan);
-                }
-            }
-            Purpose::Check => {
-                render::check_site(
-                    library,
-                    config,
-                    theme,
-                    templates,
-                    &mut out.diagnostics,
-                    progress,
-                );
-            }
-        }
-        progress.stage_done(Stage::Render, started.elapsed());
+/// Loads a site as [`load`] does and finds every problem a build would report,
+/// making nothing (see [`Site::check`]); code blocks are not highlighted.
+pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> {
+    let mut loaded = load_site(options, progress, None, Highlight::Off)?;
+    if let Some(site) = &loaded.site {
+        site.check(progress, &mut loaded.diagnostics);
     }
-    Ok(out)
+    Ok(loaded)
 }
 
-/// A site loaded and checked up to its templates, nothing rendered yet.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    /// Every problem found so far.
-    pub diagnostics: Diagnostics,
-    /// The config, when it was valid.
-    pub config: Option<Config>,
-    /// The library, when the content could be loaded.
-    pub library: Option<Library>,
-    /// The site's own templates and static files, when the content could be loaded.
-    pub theme: Option<render::SiteTheme>,
-    /// The templates, when the library was built and none is broken.
-    pub templates: Option<render::Templates>,
+/// Reads the config, the content and the theme, and builds the library and the
+/// templates: the site, ready to render, nothing rendered yet.
+pub fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> {
+    load_site(options, progress, None, Highlight::On)
 }
 
-/// What a load can take from the previous load of the same site: the files that
-/// parsed and the Markdown bodies rendered, each kept with what it was made from.
+/// [`load`], taking from `cache` the files and bodies that have not changed since
+/// the previous load of the same site, and leaving this load's there for the next.
+pub fn load_cached(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    cache: &mut LoadCache,
+) -> Result<Loaded> {
+    load_site(options, progress, Some(cache), Highlight::On)
+}
+
+/// What a load can take from the previous load of the same site.
 #[derive(Debug, Default)]
 pub struct LoadCache {
     pub(crate) content: content::ParseCache,
@@ -175,14 +126,27 @@ impl LoadCache {
     }
 }
 
-/// Runs the pipeline up to rendering: config, content, theme, library, templates.
-/// Files and bodies that have not changed are taken from `cache` when there is
-/// one, and this load's are left there for the next.
-pub fn load(
+/// Whether code blocks are highlighted: `check` has no use for the colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Highlight {
+    On,
+    Off,
+}
+
+/// What the pipeline runs for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Make every file of the site.
+    Build,
+    /// Find every problem and make nothing.
+    Check,
+}
+
+fn load_site(
     options: &BuildOptions,
-    purpose: Purpose,
     progress: &dyn Progress,
     mut cache: Option<&mut LoadCache>,
+    highlight: Highlight,
 ) -> Result<Loaded> {
     let mut out = Loaded::default();
     let stage = |stage: Stage| {
@@ -227,14 +191,16 @@ pub fn load(
         content,
         &config,
         options.selection,
-        purpose,
+        if highlight == Highlight::On {
+            Purpose::Build
+        } else {
+            Purpose::Check
+        },
         &mut out.diagnostics,
         cache.map(|c| &mut c.bodies),
     );
     done(timer);
-    out.templates = render::load_templates(&theme, &mut out.diagnostics);
-    out.theme = Some(theme);
-    out.library = Some(library);
-    out.config = Some(config);
+    let templates = render::load_templates(&theme, &mut out.diagnostics);
+    out.site = templates.map(|templates| Site::new(config, library, theme, templates));
     Ok(out)
 }

@@ -17,12 +17,16 @@ use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::content::SOURCE_DIRS;
+use crate::diag::Diagnostics;
 use crate::error::{Error, Result};
-use crate::render::{OutputFile, Plan, Sink};
+use crate::progress::{Progress, Stage};
+use crate::render::{OutputFile, PageFailure, Plan, Rendered, SiteFile};
+use crate::site::Site;
 
 /// The file that marks a folder as Debrief's output.
 pub const MARKER: &str = ".debrief-output";
@@ -124,6 +128,35 @@ fn safe_relative(path: &str) -> Option<PathBuf> {
     }
 }
 
+/// Renders every file of `site` into `output`, each written as soon as it is made
+/// (the pages that list most of the library as they render), and replaces what a
+/// previous build left there only if the whole site rendered without an error.
+/// Returns `None`, the previous site untouched, when `diags` holds an error.
+pub fn write(
+    site: &Site,
+    output: &Path,
+    root: &Path,
+    progress: &dyn Progress,
+    diags: &mut Diagnostics,
+) -> Result<Option<Written>> {
+    if diags.has_errors() {
+        // Nothing will be written: the pages render only for the rest of the problems.
+        site.render_each(progress, diags, &|file| file.write_to(&mut io::sink()));
+        return Ok(None);
+    }
+    let staging = Staging::open(output, root)?;
+    site.render_each(progress, diags, &|file| staging.take(file));
+    if diags.has_errors() {
+        staging.discard();
+        return Ok(None);
+    }
+    progress.stage_started(Stage::Write);
+    let started = Instant::now();
+    let written = staging.commit();
+    progress.stage_done(Stage::Write, started.elapsed());
+    written.map(Some)
+}
+
 /// Writes the plan into `output`, replacing what a previous build left there.
 pub fn write_plan(plan: &Plan, output: &Path, root: &Path) -> Result<()> {
     let staging = Staging::open(output, root)?;
@@ -166,7 +199,7 @@ pub struct Staging {
     pages: AtomicUsize,
     /// Every file of the new site, by plan path: staged, or unchanged in place.
     site: Mutex<HashSet<String>>,
-    /// The pages written as they rendered ([`Sink::stream`]), by plan path.
+    /// The pages written as they rendered, by plan path.
     streamed: Mutex<Vec<String>>,
     /// The first write that failed; later files are not written.
     failure: Mutex<Option<Error>>,
@@ -306,6 +339,35 @@ impl Staging {
         Ok((file, path))
     }
 
+    /// Takes one file of the site: a large page is written as it renders, through
+    /// a buffer; any other file is rendered into memory, then written.
+    fn take(&self, file: SiteFile<'_>) -> Rendered {
+        if !file.is_large() || self.failed() {
+            let file = file.into_output()?;
+            self.write(&file);
+            return Ok(());
+        }
+        let path = file.path();
+        match self.create(&path) {
+            Ok((out, _)) => {
+                self.streamed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(path.clone());
+                let mut out = io::BufWriter::with_capacity(1 << 16, out);
+                file.write_to(&mut out)?;
+                out.flush()
+                    .map_err(|e| Box::new(PageFailure::write(&path, &e)))
+            }
+            Err(e) => {
+                // The page still renders, for its template problems; writing it is
+                // skipped like every file after a failure.
+                self.fail(e);
+                file.write_to(&mut io::sink())
+            }
+        }
+    }
+
     /// Moves the staged files in place of the previous site's, and removes the files
     /// the new site no longer has, unless a write failed: then the staging folder is
     /// removed and the failure returned, naming the file as the user knows it (in the
@@ -349,35 +411,6 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.staging);
         if self.created {
             let _ = fs::remove_dir_all(&self.output);
-        }
-    }
-}
-
-/// Takes every file into the staging folder as it comes, keeping none in memory.
-impl Sink for Staging {
-    fn accept(&self, file: OutputFile) -> Option<OutputFile> {
-        self.write(&file);
-        None
-    }
-
-    fn stream(&self, path: &str) -> Option<Box<dyn Write + '_>> {
-        if self.failed() {
-            return None;
-        }
-        match self.create(path) {
-            Ok((file, _)) => {
-                self.streamed
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(path.to_string());
-                Some(Box::new(io::BufWriter::with_capacity(1 << 16, file)))
-            }
-            Err(e) => {
-                // The page still renders, for its template problems; writing it is
-                // skipped like every file after a failure.
-                self.fail(e);
-                None
-            }
         }
     }
 }

@@ -9,8 +9,7 @@ use std::time::Instant;
 use clap::Args as ClapArgs;
 use debrief::diag::Level;
 use debrief::error::Result;
-use debrief::progress::{Progress, Stage};
-use debrief::{BuildOptions, output};
+use debrief::{BuildOptions, Loaded, output};
 
 use crate::cmd::SelectionArgs;
 use crate::ui::{BuildProgress, DONE, NOTE, Ui};
@@ -47,44 +46,31 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let output_dir = args.output.clone().unwrap_or_else(|| default_output(root));
     output::check_output_dir(&output_dir, root)?;
     let progress = BuildProgress::new(ui);
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        base_url: args.base_url.clone(),
+        selection: args.selection.into(),
+    };
+    let Loaded {
+        mut diagnostics,
+        site,
+    } = debrief::load(&options, &progress).inspect_err(|_| progress.finish())?;
     // Pages are written as they are rendered, into a staging folder that replaces
     // the previous site only if the whole build succeeds.
-    let staging = output::Staging::open(&output_dir, root)?;
-    let build = debrief::build_into(
-        &BuildOptions {
-            root: root.to_path_buf(),
-            base_url: args.base_url.clone(),
-            selection: args.selection.into(),
-        },
-        &progress,
-        &staging,
-    );
-    let build = match build {
-        Ok(build) => build,
-        Err(e) => {
-            staging.discard();
-            progress.finish();
-            return Err(e);
-        }
+    let written = match &site {
+        Some(site) => output::write(site, &output_dir, root, &progress, &mut diagnostics),
+        None => Ok(None),
     };
-    if build.plan.is_none() {
-        staging.discard();
-        progress.finish();
-        ui.diagnostics(&build.diagnostics);
+    progress.finish();
+    ui.diagnostics(&diagnostics);
+    let (Some(written), Some(site)) = (written?, site) else {
         ui.alert(format_args!(
             "build failed; the previous output is untouched"
         ));
         return Ok(ExitCode::from(1));
     };
-    progress.stage_started(Stage::Write);
-    let writing = Instant::now();
-    let written = staging.commit();
-    progress.stage_done(Stage::Write, writing.elapsed());
-    progress.finish();
-    ui.diagnostics(&build.diagnostics);
-    let written = written?;
-    let incidents = build.library.as_ref().map_or(0, |l| l.incidents.len());
-    let warnings = build.diagnostics.count(Level::Warning);
+    let incidents = site.library.incidents.len();
+    let warnings = diagnostics.count(Level::Warning);
     ui.info(format_args!(
         "{DONE}built{DONE:#} {incidents} incident{} into {}: {} pages, {} files, {warnings} warning{}, {NOTE}{} ms{NOTE:#}",
         plural(incidents),

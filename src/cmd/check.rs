@@ -84,7 +84,7 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
         Format::Text => {
             ui.diagnostics(&diags);
             if !diags.has_errors() {
-                let n = build.library.as_ref().map_or(0, |l| l.incidents.len());
+                let n = build.site.as_ref().map_or(0, |s| s.library.incidents.len());
                 ui.info(format_args!(
                     "checked {n} incident{}: no errors",
                     if n == 1 { "" } else { "s" }

@@ -76,7 +76,7 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     let started = Instant::now();
     let checks = Checks::start(Arc::clone(&site), ui);
     let clock = StageClock::default();
-    let first = debrief::load(&options, debrief::Purpose::Build, &clock, Some(&mut cache))?;
+    let first = debrief::load_cached(&options, &clock, &mut cache)?;
     let mut current = publish(&site, &checks, first, (started, &clock), "built", ui);
     ui.alert(format_args!(
         "serving {} at {base_url} (Ctrl-C to stop)",
@@ -94,7 +94,7 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             let started = Instant::now();
             ui.info(format_args!("changed: {}", changed.join(", ")));
             let clock = StageClock::default();
-            match debrief::load(&options, debrief::Purpose::Build, &clock, Some(&mut cache)) {
+            match debrief::load_cached(&options, &clock, &mut cache) {
                 Ok(loaded) => {
                     current = publish(&site, &checks, loaded, (started, &clock), "rebuilt", ui);
                 }
@@ -123,22 +123,14 @@ fn publish(
     ui.diagnostics(&loaded.diagnostics);
     let debrief::Loaded {
         diagnostics,
-        config,
-        library,
-        theme,
-        templates,
+        site: loaded_site,
     } = loaded;
-    let parts = (library, config, theme, templates);
-    let (Some(library), Some(config), Some(theme), Some(templates)) = parts else {
+    let Some(loaded_site) = loaded_site.filter(|_| !diagnostics.has_errors()) else {
         fail(site, &diagnostics, ui);
         return None;
     };
-    if diagnostics.has_errors() {
-        fail(site, &diagnostics, ui);
-        return None;
-    }
     let loaded_in = started.elapsed();
-    let pages = Arc::new(OnDemand::new(library, config, theme, templates));
+    let pages = Arc::new(OnDemand::new(loaded_site));
     let replaced = site.publish_unchecked(Arc::clone(&pages) as Arc<dyn Files>);
     ui.info(format_args!(
         "{verb} in {} ms ({}, pages {} ms); its {} pages render as they are asked for",

@@ -1043,8 +1043,12 @@ mod tests {
 
     /// What a build says about every body: the bodies and every problem reported.
     fn bodies(options: &BuildOptions, cache: Option<&mut LoadCache>) -> (Vec<String>, Vec<String>) {
-        let loaded = crate::load(options, crate::Purpose::Build, &(), cache).unwrap();
-        let library = loaded.library.unwrap();
+        let loaded = match cache {
+            Some(cache) => crate::load_cached(options, &(), cache),
+            None => crate::load(options, &()),
+        }
+        .unwrap();
+        let library = &loaded.site.as_ref().unwrap().library;
         let body =
             |path: &str, b: &Body| format!("{path}\n{}\n{:?}\n{}", b.html, b.toc, b.plain_text);
         let mut out: Vec<String> = library

@@ -16,6 +16,7 @@ pub mod template_loops;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -28,7 +29,7 @@ use crate::embedded;
 use crate::library::Library;
 use crate::library::urls::{file_for, rel};
 use crate::markdown::highlight;
-use crate::progress::Progress;
+use crate::progress::{Progress, Stage};
 use context::Views;
 use page_context::{PageContext, pick};
 pub use plan::{OutputFile, Plan};
@@ -122,122 +123,120 @@ enum Job {
     Sitemap,
 }
 
-/// Renders every page of the site. Template failures become diagnostics naming
-/// the template and the page.
-pub fn render_site(
-    library: &Library,
-    config: &Config,
-    theme: &SiteTheme,
-    templates: &Templates,
-    diags: &mut Diagnostics,
-) -> Plan {
-    render_site_with_progress(library, config, theme, templates, diags, &(), &keep)
+/// One file of the site, made when it is wanted: a page renders through its
+/// template, the files that need no template come ready.
+pub enum SiteFile<'r> {
+    /// Page `index` of `renderer`.
+    Page {
+        /// The renderer of the site.
+        renderer: &'r SiteRenderer<'r>,
+        /// The page's number.
+        index: usize,
+    },
+    /// A file made without a template (the export, the search index, assets).
+    Data(OutputFile),
 }
 
-/// Where the files of a site go as soon as they are made: `debrief build` writes
-/// them straight into its staging folder, so that the whole site is never in memory
-/// at once. Any `Fn(OutputFile) -> Option<OutputFile>` is a sink that takes every file
-/// through [`Sink::accept`].
-pub trait Sink: Sync {
-    /// Takes a file, and gives it back to keep it in the returned [`Plan`], or `None`
-    /// once it has dealt with it.
-    fn accept(&self, file: OutputFile) -> Option<OutputFile>;
+impl SiteFile<'_> {
+    /// Where the file goes, under the output root.
+    pub fn path(&self) -> String {
+        match self {
+            SiteFile::Page { renderer, index } => renderer.page_path(*index),
+            SiteFile::Data(file) => file.path.clone(),
+        }
+    }
 
-    /// A writer into the file at `path` (under the output root), for a page that lists
-    /// most of the library: it is then written as it renders instead of being held
-    /// whole (the lessons index of a large library is tens of megabytes). `None`, the
-    /// default, has the page rendered in memory and handed to [`Sink::accept`].
-    fn stream(&self, path: &str) -> Option<Box<dyn Write + '_>> {
-        let _ = path;
-        None
+    /// Whether the file is a page that lists all or most of the library: worth
+    /// writing as it renders rather than holding it whole (the lessons index of a
+    /// large library is tens of megabytes).
+    pub fn is_large(&self) -> bool {
+        match self {
+            SiteFile::Page { renderer, index } => renderer.is_heavy(*index),
+            SiteFile::Data(_) => false,
+        }
+    }
+
+    /// Renders the file into `out` as it goes.
+    pub fn write_to(&self, out: &mut dyn Write) -> Rendered {
+        match self {
+            SiteFile::Page { renderer, index } => renderer.render_page_to(*index, out),
+            SiteFile::Data(file) => out
+                .write_all(&file.bytes)
+                .map_err(|e| Box::new(PageFailure::write(&file.path, &e))),
+        }
+    }
+
+    /// Renders the file into memory.
+    pub fn into_output(self) -> Result<OutputFile, Box<PageFailure>> {
+        match self {
+            SiteFile::Page { renderer, index } => renderer.render_page(index),
+            SiteFile::Data(file) => Ok(file),
+        }
     }
 }
 
-impl<F: Fn(OutputFile) -> Option<OutputFile> + Sync> Sink for F {
-    fn accept(&self, file: OutputFile) -> Option<OutputFile> {
-        self(file)
-    }
-}
+/// What taking one file gives: nothing, or why the file could not be made.
+pub type Rendered = Result<(), Box<PageFailure>>;
 
-/// The sink that keeps every file in the plan.
-pub fn keep(file: OutputFile) -> Option<OutputFile> {
-    Some(file)
-}
-
-/// The sink that drops every file: only the problems are wanted.
-pub fn discard(_file: OutputFile) -> Option<OutputFile> {
-    None
-}
-
-/// [`render_site`], telling `progress` how many pages there are and as each is done,
-/// and handing every file to `sink` as soon as it is made.
-pub fn render_site_with_progress(
-    library: &Library,
-    config: &Config,
-    theme: &SiteTheme,
-    templates: &Templates,
-    diags: &mut Diagnostics,
+/// Hands every file of the site to `take`: the pages first, rendered in parallel,
+/// then the files that need no template (a later file replaces an earlier one of
+/// the same path). Pages that fail are reported in `diags`, once per mistake.
+pub fn render_each(
+    renderer: &SiteRenderer<'_>,
     progress: &dyn Progress,
-    sink: &dyn Sink,
-) -> Plan {
-    let prepared = Prepared::new(library, config);
-    let renderer = SiteRenderer::new(library, config, theme, templates, &prepared);
-    let mut plan = render_pages(&renderer, diags, progress, sink);
-    for file in renderer.data_files(diags) {
-        plan.files.extend(sink.accept(file));
-    }
-    plan.sort();
-    plan
-}
-
-/// What `debrief check` renders: the pages whose template is, extends, includes or
-/// imports one of the site's own templates, since only those can fail on a valid
-/// library (the built-in templates render any library that loads without error;
-/// the tests hold them to it). Nothing is kept; the rest of the site (search index,
-/// export, assets) is not made.
-pub fn check_site(
-    library: &Library,
-    config: &Config,
-    theme: &SiteTheme,
-    templates: &Templates,
     diags: &mut Diagnostics,
-    progress: &dyn Progress,
+    take: &(dyn Fn(SiteFile<'_>) -> Rendered + Sync),
 ) {
+    progress.stage_started(Stage::Render);
+    let started = Instant::now();
+    for_each_page(renderer, progress, diags, take);
+    for file in renderer.data_files(diags) {
+        if let Err(failure) = take(SiteFile::Data(file)) {
+            report_failures([*failure], diags);
+        }
+    }
+    progress.stage_done(Stage::Render, started.elapsed());
+}
+
+/// The pages that `debrief check` renders: those whose template is, extends,
+/// includes or imports one of the site's own templates, since only those can fail
+/// on a valid library.
+pub fn prepared_for_check(
+    library: &Library,
+    config: &Config,
+    theme: &SiteTheme,
+    templates: &Templates,
+) -> Prepared {
     let own: Vec<&str> = theme
         .templates
         .iter()
         .map(|(name, _)| name.as_str())
         .collect();
     let involved = template_loops::dependents(&templates.tera, &own);
-    let prepared = Prepared::with_pages(library, config, |job| involved.contains(job.template()));
-    let renderer = SiteRenderer::new(library, config, theme, templates, &prepared);
-    render_pages(&renderer, diags, progress, &discard);
-    renderer.highlight_css(diags);
+    Prepared::with_pages(library, config, |job| involved.contains(job.template()))
 }
 
-/// Renders every page of `renderer`, handing each to `sink` and reporting failures.
-fn render_pages(
+/// Renders every page of `renderer` into nothing and checks the highlighting
+/// themes: the problems `debrief build` would find while rendering.
+pub fn check_pages(renderer: &SiteRenderer<'_>, progress: &dyn Progress, diags: &mut Diagnostics) {
+    progress.stage_started(Stage::Render);
+    let started = Instant::now();
+    for_each_page(renderer, progress, diags, &|file| {
+        file.write_to(&mut std::io::sink())
+    });
+    renderer.highlight_css(diags);
+    progress.stage_done(Stage::Render, started.elapsed());
+}
+
+/// Hands every page of `renderer` to `take`, in parallel, and reports failures.
+fn for_each_page(
     renderer: &SiteRenderer<'_>,
-    diags: &mut Diagnostics,
     progress: &dyn Progress,
-    sink: &dyn Sink,
-) -> Plan {
+    diags: &mut Diagnostics,
+    take: &(dyn Fn(SiteFile<'_>) -> Rendered + Sync),
+) {
     progress.render_started(renderer.page_count());
-    let render = |i: usize| -> Rendered {
-        if renderer.is_heavy(i) {
-            let path = renderer.page_path(i);
-            if let Some(mut out) = sink.stream(&path) {
-                return renderer
-                    .render_page_to(i, &mut out)
-                    .and_then(|()| {
-                        out.flush()
-                            .map_err(|e| Box::new(PageFailure::write(&path, &e)))
-                    })
-                    .map(|()| None);
-            }
-        }
-        renderer.render_page(i).map(|file| sink.accept(file))
-    };
+    let page = |index: usize| take(SiteFile::Page { renderer, index });
     // Pages that list all or most incidents or lessons hold large contexts while
     // they render: they go one at a time on one thread while the other pages share
     // the rest, so that no two of them are in memory at once. The other pages are
@@ -245,37 +244,33 @@ fn render_pages(
     // the other's share: a component's page costs as much as a hundred incidents'.
     let (heavy, light): (Vec<usize>, Vec<usize>) =
         (0..renderer.page_count()).partition(|&i| renderer.is_heavy(i));
-    let (mut results, light_results): (Vec<Numbered<Rendered>>, Vec<Numbered<Rendered>>) =
+    let (mut failures, light_failures): (Vec<Numbered<PageFailure>>, Vec<Numbered<PageFailure>>) =
         rayon::join(
             || {
                 heavy
                     .iter()
-                    .map(|&i| (i, render(i)))
-                    .inspect(|_| progress.page_rendered())
+                    .filter_map(|&i| {
+                        let result = page(i);
+                        progress.page_rendered();
+                        result.err().map(|f| (i, *f))
+                    })
                     .collect()
             },
             || {
                 light
                     .par_iter()
                     .with_max_len(16)
-                    .map(|&i| (i, render(i)))
-                    .inspect(|_| progress.page_rendered())
+                    .filter_map(|&i| {
+                        let result = page(i);
+                        progress.page_rendered();
+                        result.err().map(|f| (i, *f))
+                    })
                     .collect()
             },
         );
-    results.extend(light_results);
-    results.sort_unstable_by_key(|(i, _)| *i);
-
-    let mut plan = Plan::default();
-    let mut failures = Vec::new();
-    for (_, result) in results {
-        match result {
-            Ok(file) => plan.files.extend(file),
-            Err(failure) => failures.push(*failure),
-        }
-    }
-    report_failures(failures, diags);
-    plan
+    failures.extend(light_failures);
+    failures.sort_unstable_by_key(|(i, _)| *i);
+    report_failures(failures.into_iter().map(|(_, f)| f), diags);
 }
 
 /// A page that did not render: the problem, and the page it happened on.
@@ -767,9 +762,6 @@ fn write_error(e: &tera::Error) -> Option<&std::io::Error> {
 
 /// A job or its result with the job's position in the list, to restore the order.
 type Numbered<T> = (usize, T);
-
-/// One page rendered: the file unless the sink took it, or the problem and the page.
-type Rendered = Result<Option<OutputFile>, Box<PageFailure>>;
 
 /// The location (relative to the site root) of a job's page.
 fn job_rel(library: &Library, config: &Config, job: Job) -> String {

@@ -9,10 +9,9 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 
-use crate::config::Config;
 use crate::diag::Diagnostics;
-use crate::library::Library;
-use crate::render::{PageFailure, Prepared, SiteRenderer, SiteTheme, Templates, report_failures};
+use crate::render::{PageFailure, SiteRenderer, report_failures};
+use crate::site::Site;
 
 use super::live::{Files, Read};
 
@@ -35,11 +34,7 @@ struct DataFiles {
 /// One build's site, rendered page by page as it is wanted.
 #[derive(Debug)]
 pub struct OnDemand {
-    library: Library,
-    config: Config,
-    theme: SiteTheme,
-    templates: Templates,
-    prepared: Prepared,
+    site: Site,
     paths: HashMap<String, Source>,
     pages: Vec<OnceLock<Result<Vec<u8>, Box<PageFailure>>>>,
     data: OnceLock<DataFiles>,
@@ -51,20 +46,10 @@ pub struct OnDemand {
 }
 
 impl OnDemand {
-    /// The site of a loaded library, nothing rendered yet.
-    pub fn new(
-        library: Library,
-        config: Config,
-        theme: SiteTheme,
-        templates: Templates,
-    ) -> OnDemand {
-        let prepared = Prepared::new(&library, &config);
+    /// A loaded site, nothing rendered yet.
+    pub fn new(site: Site) -> OnDemand {
         let mut site = OnDemand {
-            library,
-            config,
-            theme,
-            templates,
-            prepared,
+            site,
             paths: HashMap::new(),
             pages: Vec::new(),
             data: OnceLock::new(),
@@ -90,13 +75,7 @@ impl OnDemand {
     }
 
     fn renderer(&self) -> SiteRenderer<'_> {
-        SiteRenderer::new(
-            &self.library,
-            &self.config,
-            &self.theme,
-            &self.templates,
-            &self.prepared,
-        )
+        self.site.renderer()
     }
 
     /// How many template pages the site has.
@@ -192,7 +171,7 @@ impl Files for OnDemand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{BuildOptions, Purpose};
+    use crate::BuildOptions;
 
     #[test]
     fn every_file_is_the_file_a_build_makes() {
@@ -206,13 +185,8 @@ mod tests {
             .unwrap()
             .plan
             .expect("the demo site builds");
-        let loaded = crate::load(&options, Purpose::Build, &(), None).unwrap();
-        let site = OnDemand::new(
-            loaded.library.unwrap(),
-            loaded.config.unwrap(),
-            loaded.theme.unwrap(),
-            loaded.templates.unwrap(),
-        );
+        let loaded = crate::load(&options, &()).unwrap();
+        let site = OnDemand::new(loaded.site.expect("the demo site loads"));
         // Asked for in the reverse order, before the full render.
         for file in plan.files.iter().rev() {
             assert!(site.contains(&file.path), "{}", file.path);
