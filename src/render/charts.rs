@@ -520,12 +520,6 @@ mod tests {
     }
 
     #[test]
-    fn same_data_same_bytes() {
-        assert_eq!(columns(&stacked()), columns(&stacked()));
-        assert_eq!(bars(&stacked()), bars(&stacked()));
-    }
-
-    #[test]
     fn scales_use_round_steps() {
         assert_eq!(Scale::new(0), Scale { step: 1, top: 1 });
         assert_eq!(Scale::new(4), Scale { step: 1, top: 4 });

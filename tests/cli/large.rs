@@ -1,7 +1,7 @@
 //! What keeps a large library's build small in memory. The pages that list most of
 //! the library are written as they render: streamed into a writer rather than held
-//! whole (tested with writers that stand in for the staging folder). What the
-//! library keeps for every incident is no larger than what it holds.
+//! whole (tested with writers that stand in for the staging folder). Related lists
+//! keep five incidents however many share a component.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use debrief::BuildOptions;
 use debrief::diag::Diagnostics;
 
-use crate::support::Site;
+use crate::support::{Site, incident};
 
 /// A disk that fills up after `room` bytes.
 struct Filling {
@@ -118,4 +118,32 @@ fn a_write_error_while_streaming_fails_the_build_and_names_the_page() {
         errors.iter().all(|e| !e.contains("templates/")),
         "{errors:#?}"
     );
+}
+
+#[test]
+fn related_lists_keep_five_of_many_candidates() {
+    // Every incident shares a component with every other one: each has dozens of
+    // candidates, of which five are kept.
+    let site = Site::new();
+    site.write(
+        "debrief.toml",
+        "title = \"Related\"\nbase_url = \"https://example.com/\"\n",
+    );
+    for n in 0..60 {
+        site.write(
+            &format!("content/incidents/outage-{n:02}.md"),
+            &incident(
+                &format!("Outage {n:02}"),
+                &format!("2024-01-{:02}", n % 28 + 1),
+                "minor",
+                "components: [etcd, CoreDNS]\n",
+            ),
+        );
+    }
+    let site = load(&site);
+    let library = &site.library;
+    assert_eq!(library.incidents.len(), 60);
+    for entry in &library.incidents {
+        assert_eq!(entry.related.len(), 5, "{}", entry.incident.title);
+    }
 }

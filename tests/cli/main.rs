@@ -1,8 +1,13 @@
-//! Integration tests: real sites in temporary folders, built by the real binary,
-//! read back through an HTML parser, a JSON parser and an XML parser.
+//! Integration tests, one binary: real sites in temporary folders, built by the real
+//! binary or the library's pipeline, read back through an HTML parser, a JSON parser
+//! and an XML parser. `bad` runs the broken sites of `tests/bad/`, `props` the
+//! property tests and `browser` the theme in Chromium.
 
 #![allow(missing_docs)]
 
+#[cfg(unix)] // The bad sites make symbolic links the Unix way.
+mod bad;
+mod browser;
 mod build;
 mod check;
 mod colour;
@@ -13,6 +18,7 @@ mod init;
 mod large;
 mod new;
 mod pages;
+mod props;
 mod sample;
 mod serve;
 mod support;

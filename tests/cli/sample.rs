@@ -1,5 +1,6 @@
 //! The repository's own sample library: it builds cleanly, every link works,
-//! and it holds what the README promises.
+//! it holds what the README promises, and its file list, index page and one
+//! incident page match the snapshots in `snapshots/`.
 
 use crate::support::{Site, texts};
 
@@ -25,4 +26,18 @@ fn the_sample_library_builds_without_problems() {
     }
     let about = out.html("about/index.html");
     assert!(texts(&about, "main").iter().any(|t| t.contains("🤬")));
+}
+
+#[test]
+fn the_sample_library_matches_its_snapshots() {
+    // The pages hold no build time or folder path, so the snapshots hold still;
+    // review a deliberate change with `cargo insta review`.
+    let site = Site::sample();
+    let out = site.build(&[]);
+    insta::assert_snapshot!("sample_files", out.files().join("\n"));
+    insta::assert_snapshot!("sample_index", out.read("index.html"));
+    insta::assert_snapshot!(
+        "sample_incident",
+        out.read("incidents/reddit-pi-day-calico-upgrade/index.html")
+    );
 }

@@ -108,6 +108,28 @@ impl Serving {
     fn events(&self) -> Events {
         Events::open(self.addr)
     }
+
+    /// Stops the server and returns every line it printed that was not read yet:
+    /// the log ends when the process's stderr closes.
+    fn stop(&mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.log.iter().collect()
+    }
+}
+
+/// Asks `probe` again until it answers, failing after `PATIENCE`.
+fn poll_until<T>(probe: impl Fn() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(found) = probe() {
+            return Some(found);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 impl Drop for Serving {
@@ -477,12 +499,14 @@ fn open_starts_a_browser_on_the_local_address() {
         std::env::var("PATH").unwrap_or_default()
     );
     let server = Serving::start_with(&site, &["--open"], &[("PATH", path)]);
-    let deadline = Instant::now() + PATIENCE;
-    while !opened.exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(100));
-    let url = std::fs::read_to_string(&opened).expect("the browser was opened");
+    // The opener writes the URL and a newline; a file without the newline is still
+    // being written.
+    let url = poll_until(|| {
+        std::fs::read_to_string(&opened)
+            .ok()
+            .filter(|text| text.ends_with('\n'))
+    })
+    .expect("the browser was opened");
     assert_eq!(url.trim(), format!("http://{}/", server.addr));
 }
 
@@ -652,7 +676,7 @@ fn a_template_that_fails_on_a_page_nobody_asked_for_shows_the_overlay() {
 fn quiet_and_verbose_apply_to_serve() {
     // --quiet: the address and the problems, nothing else.
     let site = site();
-    let server = Serving::start(&site, &["--quiet"]);
+    let mut server = Serving::start(&site, &["--quiet"]);
     let mut events = server.events();
     assert_eq!(events.next().0, "ready");
     site.write(
@@ -666,8 +690,7 @@ fn quiet_and_verbose_apply_to_serve() {
     );
     assert_eq!(events.next().0, "reload");
     let _ = server.get_until("/incidents/dns/", |a| a.body.contains("fixed"));
-    std::thread::sleep(Duration::from_millis(300));
-    let printed: Vec<String> = server.log.try_iter().collect();
+    let printed = server.stop();
     assert!(
         printed
             .iter()

@@ -132,7 +132,7 @@ fn the_theme_works_in_a_real_browser() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    // Shown with `cargo test --test browser -- --nocapture`.
+    // Shown with `cargo test --test cli browser -- --nocapture`.
     println!("{report}");
     assert!(out.status.success(), "browser tests failed:\n{report}");
     assert!(

@@ -3,8 +3,6 @@
 //! always end either in a site or in diagnostics that each name a file (and, when
 //! they have a position, one inside that file).
 
-#![allow(missing_docs)]
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
