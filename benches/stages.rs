@@ -11,10 +11,9 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use debrief::Purpose;
 use debrief::content::{self, front_matter};
 use debrief::diag::Diagnostics;
-use debrief::library::{self, Selection};
+use debrief::library::{self, LibraryOptions};
 use debrief::markdown::{self, LinkRewrite, highlight};
 use debrief::render;
 
@@ -278,8 +277,7 @@ fn library_and_templates(c: &mut Criterion) {
                 black_box(library::build_library(
                     content,
                     &config,
-                    Selection::default(),
-                    Purpose::Build,
+                    LibraryOptions::default(),
                     &mut diags,
                 ))
             },
@@ -288,13 +286,7 @@ fn library_and_templates(c: &mut Criterion) {
     });
     let mut diags = Diagnostics::default();
     let content = content::load_content(root, &config, &mut diags).expect("content");
-    let library = library::build_library(
-        content,
-        &config,
-        Selection::default(),
-        Purpose::Build,
-        &mut diags,
-    );
+    let library = library::build_library(content, &config, LibraryOptions::default(), &mut diags);
     let theme = content::load_theme(root, &mut diags).expect("theme");
     let templates = render::load_templates(&theme, &mut diags).expect("templates");
     assert!(!diags.has_errors(), "the generated site has errors");

@@ -103,7 +103,13 @@ fn run(
     progress: &dyn Progress,
     sink: &dyn render::Sink,
 ) -> Result<Build> {
-    let loaded = load(options, purpose, progress, None)?;
+    let loaded = load(
+        options,
+        purpose,
+        progress,
+        &mut content::Fresh,
+        &mut library::Fresh,
+    )?;
     let mut out = Build {
         diagnostics: loaded.diagnostics,
         plan: None,
@@ -161,29 +167,16 @@ pub struct Loaded {
     pub templates: Option<render::Templates>,
 }
 
-/// What a load can take from the previous load of the same site: the files that
-/// parsed and the Markdown bodies rendered, each kept with what it was made from.
-#[derive(Debug, Default)]
-pub struct LoadCache {
-    pub(crate) content: content::ParseCache,
-    pub(crate) bodies: library::BodyCache,
-}
-
-impl LoadCache {
-    /// An empty cache.
-    pub fn new() -> LoadCache {
-        LoadCache::default()
-    }
-}
-
 /// Runs the pipeline up to rendering: config, content, theme, library, templates.
-/// Files and bodies that have not changed are taken from `cache` when there is
-/// one, and this load's are left there for the next.
+/// Each file is parsed through `parser` and each body rendered through `renderer`:
+/// [`content::Fresh`] and [`library::Fresh`] do it afresh, `serve`'s caches reuse
+/// what has not changed since the previous load.
 pub fn load(
     options: &BuildOptions,
     purpose: Purpose,
     progress: &dyn Progress,
-    mut cache: Option<&mut LoadCache>,
+    parser: &mut dyn content::ParseFile,
+    renderer: &mut dyn library::RenderBody,
 ) -> Result<Loaded> {
     let mut out = Loaded::default();
     let stage = |stage: Stage| {
@@ -213,24 +206,23 @@ pub fn load(
     }
     done(timer);
     let timer = stage(Stage::Content);
-    let content = content::load_content_cached(
-        &options.root,
-        &config,
-        &mut out.diagnostics,
-        cache.as_deref_mut().map(|c| &mut c.content),
-    )?;
+    let content = content::load_content_with(&options.root, &config, &mut out.diagnostics, parser)?;
     done(timer);
     let timer = stage(Stage::Theme);
     let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
     done(timer);
     let timer = stage(Stage::Library);
-    let library = library::build_library_cached(
+    let library_options = library::LibraryOptions {
+        selection: options.selection,
+        // A check keeps no HTML, so its code blocks need no highlighting.
+        plain_code: purpose == Purpose::Check,
+    };
+    let library = library::build_library_with(
         content,
         &config,
-        options.selection,
-        purpose,
+        library_options,
         &mut out.diagnostics,
-        cache.map(|c| &mut c.bodies),
+        renderer,
     );
     done(timer);
     out.templates = render::load_templates(&theme, &mut out.diagnostics);

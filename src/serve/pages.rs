@@ -206,7 +206,14 @@ mod tests {
             .unwrap()
             .plan
             .expect("the demo site builds");
-        let loaded = crate::load(&options, Purpose::Build, &(), None).unwrap();
+        let loaded = crate::load(
+            &options,
+            Purpose::Build,
+            &(),
+            &mut crate::content::Fresh,
+            &mut crate::library::Fresh,
+        )
+        .unwrap();
         let site = OnDemand::new(
             loaded.library.unwrap(),
             loaded.config.unwrap(),
