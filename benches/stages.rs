@@ -11,12 +11,12 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use debrief::Site;
 use debrief::content::{self, front_matter};
 use debrief::diag::Diagnostics;
-use debrief::library::{self, Selection};
+use debrief::library::{self, LibraryOptions};
 use debrief::markdown::{self, LinkRewrite, highlight};
 use debrief::render;
-use debrief::{Purpose, Site};
 
 /// Incidents in the generated library: enough for the indexes and term pages to be
 /// realistic, few enough for a quick run.
@@ -278,8 +278,7 @@ fn library_and_templates(c: &mut Criterion) {
                 black_box(library::build_library(
                     content,
                     &config,
-                    Selection::default(),
-                    Purpose::Build,
+                    LibraryOptions::default(),
                     &mut diags,
                 ))
             },
@@ -291,13 +290,8 @@ fn library_and_templates(c: &mut Criterion) {
     let new_site = || {
         let mut diags = Diagnostics::default();
         let content = content::load_content(root, &config, &mut diags).expect("content");
-        let library = library::build_library(
-            content,
-            &config,
-            Selection::default(),
-            Purpose::Build,
-            &mut diags,
-        );
+        let library =
+            library::build_library(content, &config, LibraryOptions::default(), &mut diags);
         let theme = content::load_theme(root, &mut diags).expect("theme");
         let templates = render::load_templates(&theme, &mut diags).expect("templates");
         assert!(!diags.has_errors(), "the generated site has errors");

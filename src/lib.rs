@@ -89,7 +89,15 @@ pub fn build(options: &BuildOptions) -> Result<Build> {
 /// Loads a site as [`load`] does and finds every problem a build would report,
 /// making nothing (see [`Site::check`]); code blocks are not highlighted.
 pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> {
-    let mut loaded = load_site(options, progress, None, Highlight::Off)?;
+    // A check keeps no HTML, so its code blocks need no highlighting.
+    let plain_code = true;
+    let mut loaded = load_site(
+        options,
+        progress,
+        &mut content::Fresh,
+        &mut library::Fresh,
+        plain_code,
+    )?;
     if let Some(site) = &loaded.site {
         site.check(progress, &mut loaded.diagnostics);
     }
@@ -99,54 +107,33 @@ pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> 
 /// Reads the config, the content and the theme, and builds the library and the
 /// templates: the site, ready to render, nothing rendered yet.
 pub fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> {
-    load_site(options, progress, None, Highlight::On)
+    load_site(
+        options,
+        progress,
+        &mut content::Fresh,
+        &mut library::Fresh,
+        false,
+    )
 }
 
-/// [`load`], taking from `cache` the files and bodies that have not changed since
-/// the previous load of the same site, and leaving this load's there for the next.
-pub fn load_cached(
+/// [`load`], each file parsed through `parser` and each body rendered through
+/// `renderer`: `serve`'s caches reuse what has not changed since the previous load
+/// (see [`serve::cache`]).
+pub fn load_with(
     options: &BuildOptions,
     progress: &dyn Progress,
-    cache: &mut LoadCache,
+    parser: &mut dyn content::ParseFile,
+    renderer: &mut dyn library::RenderBody,
 ) -> Result<Loaded> {
-    load_site(options, progress, Some(cache), Highlight::On)
-}
-
-/// What a load can take from the previous load of the same site.
-#[derive(Debug, Default)]
-pub struct LoadCache {
-    pub(crate) content: content::ParseCache,
-    pub(crate) bodies: library::BodyCache,
-}
-
-impl LoadCache {
-    /// An empty cache.
-    pub fn new() -> LoadCache {
-        LoadCache::default()
-    }
-}
-
-/// Whether code blocks are highlighted: `check` has no use for the colours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Highlight {
-    On,
-    Off,
-}
-
-/// What the pipeline runs for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Make every file of the site.
-    Build,
-    /// Find every problem and make nothing.
-    Check,
+    load_site(options, progress, parser, renderer, false)
 }
 
 fn load_site(
     options: &BuildOptions,
     progress: &dyn Progress,
-    mut cache: Option<&mut LoadCache>,
-    highlight: Highlight,
+    parser: &mut dyn content::ParseFile,
+    renderer: &mut dyn library::RenderBody,
+    plain_code: bool,
 ) -> Result<Loaded> {
     let mut out = Loaded::default();
     let stage = |stage: Stage| {
@@ -176,28 +163,22 @@ fn load_site(
     }
     done(timer);
     let timer = stage(Stage::Content);
-    let content = content::load_content_cached(
-        &options.root,
-        &config,
-        &mut out.diagnostics,
-        cache.as_deref_mut().map(|c| &mut c.content),
-    )?;
+    let content = content::load_content_with(&options.root, &config, &mut out.diagnostics, parser)?;
     done(timer);
     let timer = stage(Stage::Theme);
     let theme = content::load_theme(&options.root, &mut out.diagnostics)?;
     done(timer);
     let timer = stage(Stage::Library);
-    let library = library::build_library_cached(
+    let library_options = library::LibraryOptions {
+        selection: options.selection,
+        plain_code,
+    };
+    let library = library::build_library_with(
         content,
         &config,
-        options.selection,
-        if highlight == Highlight::On {
-            Purpose::Build
-        } else {
-            Purpose::Check
-        },
+        library_options,
         &mut out.diagnostics,
-        cache.map(|c| &mut c.bodies),
+        renderer,
     );
     done(timer);
     let templates = render::load_templates(&theme, &mut out.diagnostics);

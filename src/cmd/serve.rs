@@ -71,12 +71,12 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     };
     // Watching starts before the first build, so an edit made during it is not missed.
     let mut watcher = Watcher::new(root)?;
-    let mut cache = debrief::LoadCache::new();
+    let mut cache = debrief::serve::cache::LoadCache::new();
     // An environment failure (no content/ folder) stops here; content errors do not.
     let started = Instant::now();
     let checks = Checks::start(Arc::clone(&site), ui);
     let clock = StageClock::default();
-    let first = debrief::load_cached(&options, &clock, &mut cache)?;
+    let first = debrief::load_with(&options, &clock, &mut cache.files, &mut cache.bodies)?;
     let mut current = publish(&site, &checks, first, (started, &clock), "built", ui);
     ui.alert(format_args!(
         "serving {} at {base_url} (Ctrl-C to stop)",
@@ -94,7 +94,7 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             let started = Instant::now();
             ui.info(format_args!("changed: {}", changed.join(", ")));
             let clock = StageClock::default();
-            match debrief::load_cached(&options, &clock, &mut cache) {
+            match debrief::load_with(&options, &clock, &mut cache.files, &mut cache.bodies) {
                 Ok(loaded) => {
                     current = publish(&site, &checks, loaded, (started, &clock), "rebuilt", ui);
                 }

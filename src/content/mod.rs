@@ -7,7 +7,7 @@
 pub mod front_matter;
 pub mod incident;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -100,19 +100,35 @@ pub fn is_site(root: &Path) -> bool {
     root.join(CONFIG_FILE).is_file() || root.join(CONTENT_DIR).is_dir()
 }
 
-/// Parsed files kept from one load of a site to the next, so that a reload parses
-/// only the files that changed. A file is taken from it when its path, text and
-/// kind are the same and the config is equal; the problems found in it are kept
-/// with it. The caller owns the cache; [`load_content`] uses none.
-#[derive(Debug, Default)]
-pub struct ParseCache {
-    config: Option<Config>,
-    files: HashMap<String, (SourceFile, Parsed, Vec<Diagnostic>)>,
+/// Parses one Markdown file; implemented by [`Fresh`] and by `serve`'s parse cache,
+/// which gives back a file's earlier result when its text and the config are the same.
+pub trait ParseFile: Sync {
+    /// The file parsed under `config`, with the problems found in it.
+    fn parse(&self, file: &SourceFile, config: &Config) -> ParsedFile;
+
+    /// Called once per load, after parsing, with every file of the load and its
+    /// result; a cache keeps them for the next load. The default keeps nothing.
+    fn keep(
+        &mut self,
+        _config: &Config,
+        _files: &mut dyn Iterator<Item = (SourceFile, &ParsedFile)>,
+    ) {
+    }
+}
+
+/// Parses every file afresh and keeps nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fresh;
+
+impl ParseFile for Fresh {
+    fn parse(&self, file: &SourceFile, config: &Config) -> ParsedFile {
+        file.parse(config)
+    }
 }
 
 /// One Markdown file read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct SourceFile {
+pub struct SourceFile {
     /// Relative to the site root.
     path: String,
     stem: String,
@@ -120,19 +136,40 @@ struct SourceFile {
     text: String,
 }
 
+impl SourceFile {
+    /// Its path, relative to the site root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Parses the file under `config`.
+    pub fn parse(&self, config: &Config) -> ParsedFile {
+        let mut problems = Vec::new();
+        let parsed = parse_file(self, config, &mut problems);
+        ParsedFile { parsed, problems }
+    }
+}
+
+/// What one file parsed into, with the problems found in it.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    parsed: Parsed,
+    problems: Vec<Diagnostic>,
+}
+
 /// Walks `content/` and parses every Markdown file. Problems go into `diags`;
 /// only a missing `content/` folder is fatal.
 pub fn load_content(root: &Path, config: &Config, diags: &mut Diagnostics) -> Result<Content> {
-    load_content_cached(root, config, diags, None)
+    load_content_with(root, config, diags, &mut Fresh)
 }
 
-/// [`load_content`], taking the files that have not changed from `cache` and
-/// leaving there the files of this load (only those).
-pub fn load_content_cached(
+/// [`load_content`], parsing each file through `parser` and handing it this load's
+/// files after.
+pub fn load_content_with(
     root: &Path,
     config: &Config,
     diags: &mut Diagnostics,
-    cache: Option<&mut ParseCache>,
+    parser: &mut dyn ParseFile,
 ) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
@@ -143,35 +180,15 @@ pub fn load_content_cached(
         markdown_files: files.iter().map(|f| f.path.clone()).collect(),
         ..Content::default()
     };
-    let previous = cache
-        .as_deref()
-        .filter(|c| c.config.as_ref() == Some(config))
-        .map(|c| &c.files);
-    let parsed: Vec<(Parsed, Vec<Diagnostic>)> = files
-        .par_iter()
-        .map(|file| {
-            if let Some((_, parsed, problems)) = previous
-                .and_then(|p| p.get(&file.path))
-                .filter(|(kept, _, _)| kept == file)
-            {
-                return (parsed.clone(), problems.clone());
-            }
-            let mut problems = Vec::new();
-            let parsed = parse_file(file, config, &mut problems);
-            (parsed, problems)
-        })
-        .collect();
-    if let Some(cache) = cache {
-        cache.config = Some(config.clone());
-        cache.files = files
-            .into_iter()
-            .zip(&parsed)
-            .map(|(file, (parsed, problems))| {
-                (file.path.clone(), (file, parsed.clone(), problems.clone()))
-            })
-            .collect();
-    }
-    for (parsed, problems) in parsed {
+    let parsed: Vec<ParsedFile> = {
+        let parser = &*parser;
+        files
+            .par_iter()
+            .map(|file| parser.parse(file, config))
+            .collect()
+    };
+    parser.keep(config, &mut files.into_iter().zip(&parsed));
+    for ParsedFile { parsed, problems } in parsed {
         for problem in problems {
             diags.push(problem);
         }

@@ -11,13 +11,15 @@ use jiff::civil::Date;
 use crate::diag::{Diagnostic, Location, Pos};
 use crate::slug::slugify;
 
+use super::ix::{IncidentIx, Ix, IxVec};
+
 /// One use of a name by an incident.
 #[derive(Debug, Clone)]
 pub struct Use<'a> {
     /// The name as written (after alias resolution for components).
     pub spelling: &'a str,
-    /// The incident's index in the published list.
-    pub incident: usize,
+    /// The incident using it.
+    pub incident: IncidentIx,
     /// The incident's date, for tie breaks.
     pub date: Date,
     /// The file, for tie breaks and messages.
@@ -26,34 +28,32 @@ pub struct Use<'a> {
     pub pos: Pos,
 }
 
-/// A name as the site shows it, with its incidents.
+/// A name as the site shows it.
 #[derive(Debug, Clone)]
 pub struct Resolved {
     /// The chosen spelling.
     pub name: String,
     /// Its slug.
     pub slug: String,
-    /// Incident indices, ascending, each once.
-    pub incidents: Vec<usize>,
 }
 
 /// Groups uses by lowercase name, picks each group's spelling, and reports names
-/// whose slugs collide. Returns the names sorted by slug, and for every use the index
-/// of its name in that list (in the order of `uses`).
-pub fn resolve(
+/// whose slugs collide. Returns the names sorted by slug, and for every use the
+/// position of its name in that list (in the order of `uses`): `None` for a name
+/// left out because of an error reported here.
+pub fn resolve<I: Ix>(
     what: &str,
     uses: &[Use<'_>],
     problems: &mut Vec<Diagnostic>,
-) -> (Vec<Resolved>, Vec<usize>) {
+) -> (IxVec<I, Resolved>, Vec<Option<I>>) {
     /// Per spelling: incidents using it, the oldest use, the last incident counted.
     struct Spelling<'a> {
         count: usize,
         oldest: (Date, &'a str),
-        last: Option<usize>,
+        last: Option<IncidentIx>,
     }
     struct Group<'a> {
         spellings: BTreeMap<&'a str, Spelling<'a>>,
-        incidents: Vec<usize>,
         first: &'a Use<'a>,
     }
     let mut groups: BTreeMap<String, Group<'_>> = BTreeMap::new();
@@ -62,7 +62,6 @@ pub fn resolve(
             .entry(u.spelling.to_lowercase())
             .or_insert_with(|| Group {
                 spellings: BTreeMap::new(),
-                incidents: Vec::new(),
                 first: u,
             });
         let entry = group.spellings.entry(u.spelling).or_insert(Spelling {
@@ -77,12 +76,9 @@ pub fn resolve(
         if (u.date, u.path) < entry.oldest {
             entry.oldest = (u.date, u.path);
         }
-        if group.incidents.last() != Some(&u.incident) {
-            group.incidents.push(u.incident);
-        }
     }
     let mut by_slug: BTreeMap<String, (String, Group<'_>)> = BTreeMap::new();
-    for (_, mut group) in groups {
+    for (_, group) in groups {
         let name = group
             .spellings
             .iter()
@@ -97,8 +93,6 @@ pub fn resolve(
             ));
             continue;
         }
-        group.incidents.sort_unstable();
-        group.incidents.dedup();
         if let Some((other, other_group)) = by_slug.get(&slug) {
             let first = group.first;
             problems.push(
@@ -118,27 +112,19 @@ pub fn resolve(
         }
         by_slug.insert(slug, (name, group));
     }
-    let mut index_of: BTreeMap<String, usize> = BTreeMap::new();
-    let mut resolved = Vec::with_capacity(by_slug.len());
+    let mut index_of: BTreeMap<String, I> = BTreeMap::new();
+    let mut resolved = IxVec::new();
     for (slug, (name, group)) in by_slug {
-        index_of.insert(name.to_lowercase(), resolved.len());
+        let lowercase = name.to_lowercase();
+        let at = resolved.push(Resolved { name, slug });
+        index_of.insert(lowercase, at);
         for spelling in group.spellings.keys() {
-            index_of.insert(spelling.to_lowercase(), resolved.len());
+            index_of.insert(spelling.to_lowercase(), at);
         }
-        resolved.push(Resolved {
-            name,
-            slug,
-            incidents: group.incidents,
-        });
     }
     let map = uses
         .iter()
-        .map(|u| {
-            index_of
-                .get(&u.spelling.to_lowercase())
-                .copied()
-                .unwrap_or(usize::MAX)
-        })
+        .map(|u| index_of.get(&u.spelling.to_lowercase()).copied())
         .collect();
     (resolved, map)
 }
@@ -146,6 +132,7 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::library::ix::ComponentIx;
 
     fn date(s: &str) -> Date {
         s.parse().unwrap()
@@ -156,47 +143,47 @@ mod tests {
         let uses = [
             Use {
                 spelling: "ETCD",
-                incident: 0,
+                incident: IncidentIx::new(0),
                 date: date("2023-01-01"),
                 path: "a.md",
                 pos: Pos::new(1, 1),
             },
             Use {
                 spelling: "etcd",
-                incident: 1,
+                incident: IncidentIx::new(1),
                 date: date("2022-01-01"),
                 path: "b.md",
                 pos: Pos::new(1, 1),
             },
             Use {
                 spelling: "etcd",
-                incident: 2,
+                incident: IncidentIx::new(2),
                 date: date("2021-01-01"),
                 path: "c.md",
                 pos: Pos::new(1, 1),
             },
             Use {
                 spelling: "Istio",
-                incident: 0,
+                incident: IncidentIx::new(0),
                 date: date("2023-01-01"),
                 path: "a.md",
                 pos: Pos::new(2, 1),
             },
             Use {
                 spelling: "istio",
-                incident: 1,
+                incident: IncidentIx::new(1),
                 date: date("2022-01-01"),
                 path: "b.md",
                 pos: Pos::new(2, 1),
             },
         ];
         let mut problems = Vec::new();
-        let (names, map) = resolve("component", &uses, &mut problems);
+        let (names, map) = resolve::<ComponentIx>("component", &uses, &mut problems);
         assert!(problems.is_empty());
         let shown: Vec<_> = names.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(shown, ["etcd", "istio"]);
-        assert_eq!(names[0].incidents, [0, 1, 2]);
-        assert_eq!(map, [0, 0, 0, 1, 1]);
+        let at = |n: usize| Some(ComponentIx::new(n));
+        assert_eq!(map, [at(0), at(0), at(0), at(1), at(1)]);
     }
 
     #[test]
@@ -204,22 +191,25 @@ mod tests {
         let uses = [
             Use {
                 spelling: "C++",
-                incident: 0,
+                incident: IncidentIx::new(0),
                 date: date("2023-01-01"),
                 path: "a.md",
                 pos: Pos::new(3, 5),
             },
             Use {
                 spelling: "C",
-                incident: 1,
+                incident: IncidentIx::new(1),
                 date: date("2023-01-01"),
                 path: "b.md",
                 pos: Pos::new(4, 5),
             },
         ];
         let mut problems = Vec::new();
-        resolve("component", &uses, &mut problems);
+        let (names, map) = resolve::<ComponentIx>("component", &uses, &mut problems);
         assert_eq!(problems.len(), 1);
+        // `c` sorts first and keeps the slug; `c++` is left out, with no position.
+        assert_eq!(names.len(), 1);
+        assert_eq!(map, [None, Some(ComponentIx::new(0))]);
         let text = problems[0].to_string();
         assert!(text.contains("share the URL slug `c`"), "{text}");
         assert!(text.contains("a.md") && text.contains("b.md"), "{text}");

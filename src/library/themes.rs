@@ -1,8 +1,67 @@
 //! Lesson themes (SPEC §4): a lesson belongs to the themes it names, else to
 //! every theme one of whose keywords occurs in it as a run of whole words, else
 //! to `other`. No stemming: a theme lists the word forms it wants.
+//!
+//! A build's themes are the config's, then any a lesson names, `other` last.
 
 use crate::config::{OTHER_THEME, Theme};
+use crate::content::Incident;
+
+use super::Lesson;
+use super::ix::{IxVec, ThemeIx};
+
+/// The themes of a build: the config's, then any theme a published lesson names
+/// that the config does not define (created in the order first named), before the
+/// config's last theme (`other`).
+pub fn build_themes(config_themes: &[Theme], incidents: &[Incident]) -> IxVec<ThemeIx, Theme> {
+    let mut themes: Vec<Theme> = config_themes.to_vec();
+    for incident in incidents {
+        for lesson in &incident.lessons {
+            for named in &lesson.themes {
+                if !themes.iter().any(|t| t.key == named.value) {
+                    let at = themes.len() - 1;
+                    themes.insert(
+                        at,
+                        Theme {
+                            key: named.value.clone(),
+                            label: named.value.clone(),
+                            keywords: Vec::new(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    IxVec::from(themes)
+}
+
+/// The lessons of an incident with their themes: the themes a lesson names, else
+/// those its text matches.
+pub fn classify_lessons(
+    incident: &Incident,
+    themes: &IxVec<ThemeIx, Theme>,
+    matcher: &Matcher,
+) -> Vec<Lesson> {
+    incident
+        .lessons
+        .iter()
+        .map(|l| Lesson {
+            text: l.text.clone(),
+            themes: if l.themes.is_empty() {
+                matcher.classify(&l.text)
+            } else {
+                let mut named: Vec<ThemeIx> = l
+                    .themes
+                    .iter()
+                    .filter_map(|t| themes.iter().position(|e| e.key == t.value))
+                    .map(ThemeIx::new)
+                    .collect();
+                named.dedup();
+                named
+            },
+        })
+        .collect()
+}
 
 /// Splits text into lowercase words (runs of letters and digits).
 pub fn words(text: &str) -> Vec<String> {
@@ -37,10 +96,10 @@ impl Matcher {
         }
     }
 
-    /// The indices of the themes whose keywords occur in `text`; `other` when none do.
-    pub fn classify(&self, text: &str) -> Vec<usize> {
+    /// The themes whose keywords occur in `text`; `other` when none do.
+    pub fn classify(&self, text: &str) -> Vec<ThemeIx> {
         let text_words = words(text);
-        let found: Vec<usize> = self
+        let found: Vec<ThemeIx> = self
             .keywords
             .iter()
             .enumerate()
@@ -51,12 +110,13 @@ impl Matcher {
                         .any(|window| window == keyword.as_slice())
                 })
             })
-            .map(|(i, _)| i)
+            .map(|(i, _)| ThemeIx::new(i))
             .collect();
         if found.is_empty() {
             self.keys
                 .iter()
                 .position(|k| k == OTHER_THEME)
+                .map(ThemeIx::new)
                 .into_iter()
                 .collect()
         } else {
@@ -86,11 +146,14 @@ mod tests {
             theme("other", &[]),
         ];
         let m = Matcher::new(&themes);
-        assert_eq!(m.classify("Alert on latency."), [0]);
-        assert_eq!(m.classify("Alerting was late."), [2]);
-        assert_eq!(m.classify("The on call rota and a Game-Day"), [1]);
-        assert_eq!(m.classify("alert the on-call person"), [0, 1]);
-        assert_eq!(m.classify("nothing here"), [2]);
+        let classify = |text: &str| -> Vec<usize> {
+            m.classify(text).into_iter().map(ThemeIx::index).collect()
+        };
+        assert_eq!(classify("Alert on latency."), [0]);
+        assert_eq!(classify("Alerting was late."), [2]);
+        assert_eq!(classify("The on call rota and a Game-Day"), [1]);
+        assert_eq!(classify("alert the on-call person"), [0, 1]);
+        assert_eq!(classify("nothing here"), [2]);
     }
 
     #[test]
@@ -101,7 +164,7 @@ mod tests {
         let keys = |text: &str| -> Vec<String> {
             m.classify(text)
                 .into_iter()
-                .map(|i| themes[i].key.clone())
+                .map(|i| themes[i.index()].key.clone())
                 .collect()
         };
         assert_eq!(

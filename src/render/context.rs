@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::config::{Config, Severity};
 use crate::content::{ActionItem, ActionStatus};
 use crate::library::urls::rel;
-use crate::library::{Entry, Library, Term};
+use crate::library::{ComponentIx, Entry, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
 
 /// The generator string for pages, the feed and the export.
 pub const GENERATOR: &str = concat!("debrief ", env!("CARGO_PKG_VERSION"));
@@ -78,7 +78,7 @@ impl<'a> Views<'a> {
             .severities
             .iter()
             .enumerate()
-            .map(|(i, s)| severity_view(library, s, library.by_severity[i].len()))
+            .map(|(i, s)| severity_view(library, s, library.by_severity[SeverityIx::new(i)].len()))
             .collect();
         Views {
             library,
@@ -118,7 +118,7 @@ impl<'a> Views<'a> {
 
     /// An incident as lists of lessons and action items name it: a brief, so that the
     /// pages listing every lesson or action item of a large library stay small.
-    pub fn brief(&self, n: usize) -> Value {
+    pub fn brief(&self, n: IncidentIx) -> Value {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         serde_json::json!({
@@ -127,12 +127,12 @@ impl<'a> Views<'a> {
             "title": i.title,
             "date": i.date.to_string(),
             "year": i.date.year(),
-            "severity": self.severities[e.severity],
+            "severity": self.severities[e.severity.index()],
         })
     }
 
     /// An incident as it appears in lists.
-    pub fn summary(&self, n: usize) -> Value {
+    pub fn summary(&self, n: IncidentIx) -> Value {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         serde_json::json!({
@@ -142,7 +142,7 @@ impl<'a> Views<'a> {
             "title": i.title,
             "date": i.date.to_string(),
             "year": i.date.year(),
-            "severity": self.severities[e.severity],
+            "severity": self.severities[e.severity.index()],
             "organization": e.organization.map(|o| self.term_link(&self.library.organizations[o])),
             "components": e.components.iter().map(|&c| self.term_link(&self.library.components[c])).collect::<Vec<_>>(),
             "tags": e.tags.iter().map(|&t| self.term_link(&self.library.tags[t])).collect::<Vec<_>>(),
@@ -153,7 +153,7 @@ impl<'a> Views<'a> {
     }
 
     /// An incident with everything its own page shows.
-    pub fn incident(&self, n: usize, summary: &Value) -> Value {
+    pub fn incident(&self, n: IncidentIx, summary: &Value) -> Value {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         let mut view = summary.clone();
@@ -200,7 +200,7 @@ impl<'a> Views<'a> {
     }
 
     /// `{key, label, url}` of a theme.
-    pub fn theme_ref(&self, t: usize) -> Value {
+    pub fn theme_ref(&self, t: ThemeIx) -> Value {
         let theme = &self.library.themes[t];
         serde_json::json!({
             "key": theme.theme.key,
@@ -210,9 +210,9 @@ impl<'a> Views<'a> {
     }
 
     /// A component with its counts by severity.
-    pub fn component(&self, c: usize) -> Value {
+    pub fn component(&self, c: ComponentIx) -> Value {
         let term = &self.library.components[c];
-        let definition = term.definition.map(|d| &self.config.components[d]);
+        let definition = term.definition.map(|d| &self.config.components[d.index()]);
         serde_json::json!({
             "name": term.name,
             "slug": term.slug,
@@ -234,19 +234,19 @@ impl<'a> Views<'a> {
     /// `incidents` counts the distinct incidents of the group.
     pub fn component_groups(&self) -> Vec<Value> {
         let lib = self.library;
-        let mut groups: std::collections::BTreeMap<(bool, String), Vec<usize>> =
+        let mut groups: std::collections::BTreeMap<(bool, String), Vec<ComponentIx>> =
             std::collections::BTreeMap::new();
-        for (c, term) in lib.components.iter().enumerate() {
+        for (c, term) in lib.components.indexed() {
             let category = term
                 .definition
-                .and_then(|d| self.config.components[d].category.as_deref());
+                .and_then(|d| self.config.components[d.index()].category.as_deref());
             let key = match category {
                 Some(name) => (false, name.to_string()),
                 None => (true, String::new()),
             };
             groups.entry(key).or_default().push(c);
         }
-        let mut groups: Vec<((bool, String), Vec<usize>)> = groups.into_iter().collect();
+        let mut groups: Vec<((bool, String), Vec<ComponentIx>)> = groups.into_iter().collect();
         groups.sort_by(|a, b| {
             (a.0.0, a.0.1.to_lowercase(), &a.0.1).cmp(&(b.0.0, b.0.1.to_lowercase(), &b.0.1))
         });
@@ -257,7 +257,7 @@ impl<'a> Views<'a> {
                     let (x, y) = (&lib.components[a].name, &lib.components[b].name);
                     x.to_lowercase().cmp(&y.to_lowercase()).then(x.cmp(y))
                 });
-                let mut incidents: Vec<usize> = members
+                let mut incidents: Vec<IncidentIx> = members
                     .iter()
                     .flat_map(|&c| lib.components[c].incidents.iter().copied())
                     .collect();
@@ -284,10 +284,10 @@ impl<'a> Views<'a> {
     }
 
     /// `[{severity, count}]` in severity order for a set of incidents.
-    pub fn by_severity(&self, incidents: &[usize]) -> Vec<Value> {
+    pub fn by_severity(&self, incidents: &[IncidentIx]) -> Vec<Value> {
         let mut counts = vec![0usize; self.severities.len()];
         for &n in incidents {
-            counts[self.library.incidents[n].severity] += 1;
+            counts[self.library.incidents[n].severity.index()] += 1;
         }
         self.severities
             .iter()
@@ -308,9 +308,9 @@ impl<'a> Views<'a> {
 
     /// A theme with its lesson count, keywords, and the incidents its lessons
     /// come from (`incidents`, and `by_severity` as for components).
-    pub fn theme(&self, t: usize) -> Value {
+    pub fn theme(&self, t: ThemeIx) -> Value {
         let entry = &self.library.themes[t];
-        let mut incidents: Vec<usize> = entry.lessons.iter().map(|&(n, _)| n).collect();
+        let mut incidents: Vec<IncidentIx> = entry.lessons.iter().map(|&(n, _)| n).collect();
         incidents.sort_unstable();
         incidents.dedup();
         let mut view = self.theme_ref(t);
@@ -327,30 +327,30 @@ impl<'a> Views<'a> {
     }
 
     /// The lessons of a theme (or any list of (incident, lesson) pairs).
-    pub fn lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
+    pub fn lessons(&self, pairs: &[(IncidentIx, usize)], briefs: &[Value]) -> Vec<Value> {
         pairs
             .iter()
-            .map(|&(n, l)| self.lesson(n, l, true, Some(&briefs[n])))
+            .map(|&(n, l)| self.lesson(n, l, true, Some(&briefs[n.index()])))
             .collect()
     }
 
     /// The lessons of the lessons index, each under one of its themes: without the
     /// list of their themes, which would be the largest part of the largest page.
-    pub fn index_lessons(&self, pairs: &[(usize, usize)], briefs: &[Value]) -> Vec<Value> {
+    pub fn index_lessons(&self, pairs: &[(IncidentIx, usize)], briefs: &[Value]) -> Vec<Value> {
         pairs
             .iter()
-            .map(|&(n, l)| self.lesson(n, l, false, Some(&briefs[n])))
+            .map(|&(n, l)| self.lesson(n, l, false, Some(&briefs[n.index()])))
             .collect()
     }
 
     /// The lessons of incident `n`, for a group that names the incident itself.
-    pub fn grouped_lessons(&self, n: usize) -> Vec<Value> {
+    pub fn grouped_lessons(&self, n: IncidentIx) -> Vec<Value> {
         (0..self.library.incidents[n].lessons.len())
             .map(|l| self.lesson(n, l, true, None))
             .collect()
     }
 
-    fn lesson(&self, n: usize, l: usize, themes: bool, incident: Option<&Value>) -> Value {
+    fn lesson(&self, n: IncidentIx, l: usize, themes: bool, incident: Option<&Value>) -> Value {
         let lesson = &self.library.incidents[n].lessons[l];
         // Built by hand: `json!` would serialise the brief into a copy, which costs
         // more than cloning it, for every lesson of every list.
@@ -369,7 +369,7 @@ impl<'a> Views<'a> {
     }
 
     /// The lessons of one theme, each with `other_themes`: its themes but this one.
-    pub fn theme_lessons(&self, t: usize, briefs: &[Value]) -> Vec<Value> {
+    pub fn theme_lessons(&self, t: ThemeIx, briefs: &[Value]) -> Vec<Value> {
         let key = &self.library.themes[t].theme.key;
         let mut lessons = self.lessons(&self.library.themes[t].lessons, briefs);
         for lesson in &mut lessons {
@@ -494,7 +494,7 @@ impl<'a> Views<'a> {
     }
 
     /// A plain page.
-    pub fn page(&self, n: usize) -> Value {
+    pub fn page(&self, n: PageIx) -> Value {
         let p = &self.library.pages[n];
         serde_json::json!({
             "title": p.page.title,
@@ -506,12 +506,12 @@ impl<'a> Views<'a> {
     }
 
     /// The severity view at an index of the config.
-    pub fn severity(&self, s: usize) -> &SeverityView<'a> {
-        &self.severities[s]
+    pub fn severity(&self, s: SeverityIx) -> &SeverityView<'a> {
+        &self.severities[s.index()]
     }
 
     /// The entry of an incident.
-    pub fn entry(&self, n: usize) -> &'a Entry {
+    pub fn entry(&self, n: IncidentIx) -> &'a Entry {
         &self.library.incidents[n]
     }
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::library::Library;
+use crate::library::{IncidentIx, Library};
 
 use super::context::{GENERATOR, Views};
 
@@ -96,7 +96,7 @@ struct ExportThemeLesson<'a> {
 /// The bytes of `/incidents.json`.
 pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec<u8> {
     let urls = &library.urls;
-    let slug = |n: usize| library.incidents[n].incident.slug.value.as_str();
+    let slug = |n: IncidentIx| library.incidents[n].incident.slug.value.as_str();
     let export = Export {
         generator: GENERATOR,
         site: ExportSite {
@@ -125,7 +125,7 @@ pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec
                     permalink: urls.permalink(&e.rel),
                     title: &i.title,
                     date: i.date.to_string(),
-                    severity: &config.severities[e.severity].key,
+                    severity: &config.severities[e.severity.index()].key,
                     organization: e
                         .organization
                         .map(|o| library.organizations[o].name.as_str()),

@@ -26,8 +26,10 @@ use crate::config::{CONFIG_FILE, Config};
 pub use crate::content::SiteTheme;
 use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
 use crate::embedded;
-use crate::library::Library;
 use crate::library::urls::{file_for, rel};
+use crate::library::{
+    ComponentIx, IncidentIx, Library, OrganizationIx, PageIx, SeverityIx, TagIx, ThemeIx,
+};
 use crate::markdown::highlight;
 use crate::progress::{Progress, Stage};
 use context::Views;
@@ -106,18 +108,18 @@ fn json_attr(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 enum Job {
     Home,
     Incidents,
-    Incident(usize),
-    Severity(usize),
+    Incident(IncidentIx),
+    Severity(SeverityIx),
     Components,
-    Component(usize),
+    Component(ComponentIx),
     Lessons,
-    Theme(usize),
-    Tag(usize),
-    Organization(usize),
+    Theme(ThemeIx),
+    Tag(TagIx),
+    Organization(OrganizationIx),
     Actions,
     Stats,
     Search,
-    Page(usize),
+    Page(PageIx),
     NotFound,
     Feed,
     Sitemap,
@@ -371,16 +373,16 @@ impl Prepared {
         );
 
         let mut jobs = vec![Job::Home, Job::Incidents];
-        jobs.extend((0..library.incidents.len()).map(Job::Incident));
-        jobs.extend((0..config.severities.len()).map(Job::Severity));
+        jobs.extend(library.incidents.ids().map(Job::Incident));
+        jobs.extend(library.by_severity.ids().map(Job::Severity));
         jobs.push(Job::Components);
-        jobs.extend((0..library.components.len()).map(Job::Component));
+        jobs.extend(library.components.ids().map(Job::Component));
         jobs.push(Job::Lessons);
         jobs.extend(library.used_themes().map(|(t, _)| Job::Theme(t)));
-        jobs.extend((0..library.tags.len()).map(Job::Tag));
-        jobs.extend((0..library.organizations.len()).map(Job::Organization));
+        jobs.extend(library.tags.ids().map(Job::Tag));
+        jobs.extend(library.organizations.ids().map(Job::Organization));
         jobs.extend([Job::Actions, Job::Stats, Job::Search]);
-        jobs.extend((0..library.pages.len()).map(Job::Page));
+        jobs.extend(library.pages.ids().map(Job::Page));
         jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
         let locations: Vec<String> = jobs
             .iter()
@@ -410,6 +412,7 @@ impl Prepared {
         };
         let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..incident_count)
             .into_par_iter()
+            .map(IncidentIx::new)
             .map(|n| (views.summary(n), views.brief(n)))
             .unzip();
         Prepared {
@@ -508,22 +511,22 @@ impl<'a> SiteRenderer<'a> {
             }
             Job::Incident(n) => {
                 let entry = views.entry(n);
-                ctx.put("incident", views.incident(n, &summaries[n]));
+                ctx.put("incident", views.incident(n, &summaries[n.index()]));
                 ctx.put("related", pick(summaries, &entry.related));
                 let near = |m: Option<usize>| {
                     m.and_then(|m| summaries.get(m))
                         .cloned()
                         .unwrap_or(Value::Null)
                 };
-                ctx.put("previous", near(Some(n + 1)));
-                ctx.put("next", near(n.checked_sub(1)));
+                ctx.put("previous", near(Some(n.index() + 1)));
+                ctx.put("next", near(n.index().checked_sub(1)));
             }
             Job::Severity(s) => {
                 ctx.insert("severity", views.severity(s));
                 ctx.put("incidents", pick(summaries, &library.by_severity[s]));
             }
             Job::Components => {
-                let list: Vec<Value> = (0..library.components.len())
+                let list: Vec<Value> = (library.components.ids())
                     .map(|c| views.component(c))
                     .collect();
                 ctx.put("components", Value::Array(list));
@@ -538,7 +541,7 @@ impl<'a> SiteRenderer<'a> {
                 let mut lessons = Vec::new();
                 let mut groups = Vec::new();
                 for &n in &term.incidents {
-                    let pairs: Vec<(usize, usize)> = (0..library.incidents[n].lessons.len())
+                    let pairs: Vec<(IncidentIx, usize)> = (0..library.incidents[n].lessons.len())
                         .map(|l| (n, l))
                         .collect();
                     if pairs.is_empty() {
@@ -546,7 +549,7 @@ impl<'a> SiteRenderer<'a> {
                     }
                     lessons.extend(views.lessons(&pairs, briefs));
                     let mut entry = serde_json::Map::new();
-                    entry.insert("incident".into(), briefs[n].clone());
+                    entry.insert("incident".into(), briefs[n.index()].clone());
                     entry.insert("lessons".into(), Value::Array(views.grouped_lessons(n)));
                     groups.push(Value::Object(entry));
                 }
@@ -769,7 +772,7 @@ fn job_rel(library: &Library, config: &Config, job: Job) -> String {
         Job::Home => String::new(),
         Job::Incidents => rel::INCIDENTS.into(),
         Job::Incident(n) => library.incidents[n].rel.clone(),
-        Job::Severity(s) => rel::severity(&config.severities[s].key),
+        Job::Severity(s) => rel::severity(&config.severities[s.index()].key),
         Job::Components => rel::COMPONENTS.into(),
         Job::Component(c) => library.components[c].rel.clone(),
         Job::Lessons => rel::LESSONS.into(),

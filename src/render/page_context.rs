@@ -8,6 +8,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::library::IncidentIx;
+
 /// A page's template variables, turned into a `tera::Context` just before rendering.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageContext {
@@ -34,8 +36,13 @@ impl PageContext {
 }
 
 /// The summaries at `indices`, as a JSON list.
-pub(crate) fn pick(summaries: &[Value], indices: &[usize]) -> Value {
-    Value::Array(indices.iter().map(|&n| summaries[n].clone()).collect())
+pub(crate) fn pick(summaries: &[Value], indices: &[IncidentIx]) -> Value {
+    Value::Array(
+        indices
+            .iter()
+            .map(|&n| summaries[n.index()].clone())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -51,7 +58,10 @@ mod tests {
             serde_json::json!({"slug": "x"}),
             serde_json::json!({"slug": "y"}),
         ];
-        ctx.put("picked", pick(&summaries, &[1, 0]));
+        ctx.put(
+            "picked",
+            pick(&summaries, &[IncidentIx::new(1), IncidentIx::new(0)]),
+        );
         let mut tera = tera::Tera::default();
         tera.add_raw_template(
             "t",

@@ -9,8 +9,8 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::library::Library;
 use crate::library::urls::rel;
+use crate::library::{ComponentIx, Library, SeverityIx};
 
 use super::plan::OutputFile;
 
@@ -38,7 +38,7 @@ struct Head<'a> {
     components: Vec<&'a str>,
     /// Incidents in shard order (newest first):
     /// `[title, slug, date, severity index, component indices]`.
-    docs: Vec<(&'a str, &'a str, String, usize, &'a [usize])>,
+    docs: Vec<(&'a str, &'a str, String, SeverityIx, &'a [ComponentIx])>,
 }
 
 /// One incident's text in a shard: `[summary, lessons, body]`.

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::charts::{self, Category, Chart, Series};
 use super::context::{Views, duration_text};
 use crate::content::ActionStatus;
+use crate::library::{ComponentIx, IncidentIx, ThemeIx};
 
 /// How many components the top components chart shows.
 const TOP_COMPONENTS: usize = 10;
@@ -52,7 +53,7 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
     };
 
     // The components with the most incidents, stacked by severity.
-    let mut ranked: Vec<usize> = (0..lib.components.len()).collect();
+    let mut ranked: Vec<ComponentIx> = lib.components.ids().collect();
     ranked.sort_by(|&a, &b| {
         lib.components[b]
             .incidents
@@ -91,7 +92,7 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
     };
 
     // Lessons per theme, largest first (ties in theme order).
-    let mut themes: Vec<(usize, usize)> = lib
+    let mut themes: Vec<(ThemeIx, usize)> = lib
         .used_themes()
         .map(|(t, entry)| (t, entry.lessons.len()))
         .collect();
@@ -130,10 +131,9 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
     };
 
     // Time to resolve: the distribution over ranges, by severity, and medians.
-    let mut resolve: Vec<(i64, usize)> = lib
+    let mut resolve: Vec<(i64, IncidentIx)> = lib
         .incidents
-        .iter()
-        .enumerate()
+        .indexed()
         .filter_map(|(n, e)| e.time_to_resolve.map(|m| (m, n)))
         .collect();
     resolve.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -143,7 +143,7 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
             .iter()
             .position(|&(_, below)| minutes < below)
             .unwrap_or(RESOLVE_RANGES.len() - 1);
-        range_counts[range][lib.incidents[n].severity] += 1;
+        range_counts[range][lib.incidents[n].severity.index()] += 1;
     }
     let resolve_categories: Vec<Category> = RESOLVE_RANGES
         .iter()
@@ -168,7 +168,7 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
         }
         None => "No incident records how long it took to resolve.".to_string(),
     };
-    let by_severity_resolve: Vec<Value> = (0..views.config.severities.len())
+    let by_severity_resolve: Vec<Value> = (lib.by_severity.ids())
         .filter_map(|s| {
             let minutes: Vec<i64> = resolve
                 .iter()
@@ -223,7 +223,7 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
         "years": years,
         "top_components": top_components,
         "themes": themes.iter().map(|&(t, _)| views.theme(t)).collect::<Vec<_>>(),
-        "resolve": resolve.iter().map(|&(m, n)| resolve_entry(&briefs[n], m)).collect::<Vec<_>>(),
+        "resolve": resolve.iter().map(|&(m, n)| resolve_entry(&briefs[n.index()], m)).collect::<Vec<_>>(),
         "resolve_ranges": resolve_ranges,
         "resolve_by_severity": by_severity_resolve,
         "median_resolve": median_all.map(|m| serde_json::json!({"minutes": m, "text": duration_text(m)})),
@@ -269,10 +269,10 @@ fn severity_series(views: &Views<'_>) -> Vec<Series> {
 }
 
 /// Counts of a set of incidents per severity, in severity order.
-fn severity_counts(views: &Views<'_>, incidents: &[usize]) -> Vec<u64> {
+fn severity_counts(views: &Views<'_>, incidents: &[IncidentIx]) -> Vec<u64> {
     let mut counts = vec![0u64; views.severities().len()];
     for &n in incidents {
-        counts[views.library.incidents[n].severity] += 1;
+        counts[views.library.incidents[n].severity.index()] += 1;
     }
     counts
 }

@@ -5,6 +5,7 @@
 //! types), puts the live-reload snippet into HTML answers, and streams rebuild
 //! events to the browsers. It neither builds nor prints; `watch` reports changes.
 
+pub mod cache;
 mod live;
 mod pages;
 mod url;

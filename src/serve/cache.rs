@@ -1,0 +1,233 @@
+//! What `debrief serve` keeps from one build to the next, so that a rebuild
+//! parses only the files that changed and renders only the bodies whose result
+//! can have changed. The output is the same as a build from nothing.
+//!
+//! The caches plug into the pipeline's seams, `content::ParseFile` and
+//! `library::RenderBody`; a plain build uses neither.
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::content::{ParseFile, ParsedFile, SourceFile};
+use crate::library::{BodyJob, RenderBody, RenderedBody};
+
+/// The parse and body caches of one site.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    /// Parsed files.
+    pub files: ParseCache,
+    /// Rendered bodies.
+    pub bodies: BodyCache,
+}
+
+impl LoadCache {
+    /// An empty cache.
+    pub fn new() -> LoadCache {
+        LoadCache::default()
+    }
+}
+
+/// Parsed files kept from one load of a site to the next. A file is taken from it
+/// when its path, text and kind are the same and the config is equal; the problems
+/// found in it are kept with it. Only the last load's files are kept.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    config: Option<Config>,
+    files: HashMap<String, (SourceFile, ParsedFile)>,
+}
+
+impl ParseFile for ParseCache {
+    fn parse(&self, file: &SourceFile, config: &Config) -> ParsedFile {
+        if self.config.as_ref() == Some(config)
+            && let Some((_, parsed)) = self.files.get(file.path()).filter(|(kept, _)| kept == file)
+        {
+            return parsed.clone();
+        }
+        file.parse(config)
+    }
+
+    fn keep(
+        &mut self,
+        config: &Config,
+        files: &mut dyn Iterator<Item = (SourceFile, &ParsedFile)>,
+    ) {
+        self.config = Some(config.clone());
+        self.files = files
+            .map(|(file, parsed)| (file.path().to_string(), (file, parsed.clone())))
+            .collect();
+    }
+}
+
+/// Rendered Markdown bodies kept from one build of a site to the next, each with
+/// everything its rendering read (see [`RenderedBody::still_holds`]). Problems found
+/// in a body are kept with it; fragment links are checked afresh on every build.
+/// Only the last build's bodies are kept.
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    entries: HashMap<String, RenderedBody>,
+}
+
+impl BodyCache {
+    /// How many bodies it holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds no body.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl RenderBody for BodyCache {
+    fn render(&self, job: &BodyJob<'_>) -> RenderedBody {
+        match self.entries.get(job.path()) {
+            Some(kept) if kept.still_holds(job) => kept.clone(),
+            _ => job.render_recorded(),
+        }
+    }
+
+    fn keep(&mut self, bodies: &mut dyn Iterator<Item = (&str, &RenderedBody)>) {
+        self.entries = bodies
+            .map(|(path, body)| (path.to_string(), body.clone()))
+            .collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BuildOptions;
+    use crate::library::Body;
+
+    /// What a build says about every body: the bodies and every problem reported.
+    fn bodies(options: &BuildOptions, cache: Option<&mut LoadCache>) -> (Vec<String>, Vec<String>) {
+        let loaded = match cache {
+            Some(cache) => crate::load_with(options, &(), &mut cache.files, &mut cache.bodies),
+            None => crate::load(options, &()),
+        }
+        .unwrap();
+        let library = &loaded.site.as_ref().unwrap().library;
+        let body =
+            |path: &str, b: &Body| format!("{path}\n{}\n{:?}\n{}", b.html, b.toc, b.plain_text);
+        let mut out: Vec<String> = library
+            .incidents
+            .iter()
+            .map(|e| body(&e.incident.path, &e.body))
+            .chain(library.pages.iter().map(|p| body(&p.page.path, &p.body)))
+            .collect();
+        out.extend(library.incidents.iter().map(|e| e.summary.clone()));
+        let problems = loaded
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        (out, problems)
+    }
+
+    #[test]
+    fn cached_bodies_are_the_bodies_rendered_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let incident = |title: &str, body: &str| {
+            format!("---\ntitle: {title}\ndate: 2024-01-02\nseverity: minor\n---\n{body}")
+        };
+        write("debrief.toml", "title = \"Cache\"\n");
+        write(
+            "content/incidents/a.md",
+            &incident(
+                "A",
+                "## Start\n\nSee [b](b.md#cause), [gone](timeline.md), [here](#start), [nowhere](#none).\n\n```rust\nfn main() {}\n```\n",
+            ),
+        );
+        write(
+            "content/incidents/b.md",
+            &incident("B", "## Cause\n\nText of b.\n"),
+        );
+        write(
+            "content/pages/about.md",
+            "---\ntitle: About\n---\nLinks to [a](../incidents/a.md).\n",
+        );
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let mut cache = LoadCache::new();
+        let check = |cache: &mut LoadCache| {
+            let cached = bodies(&options, Some(cache));
+            let fresh = bodies(&options, None);
+            assert_eq!(cached, fresh);
+            cached
+        };
+        let (first, problems) = check(&mut cache);
+        assert_eq!(cache.bodies.len(), 3);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("no such file content/incidents/timeline.md"))
+        );
+        assert!(problems.iter().any(|p| p.contains("`#none`")));
+        // Nothing changed: every body comes from the cache, the same.
+        assert_eq!(check(&mut cache).0, first);
+
+        // A heading of another file changes: the fragment link to it breaks.
+        write(
+            "content/incidents/b.md",
+            &incident("B", "## Causes\n\nText of b.\n"),
+        );
+        let (_, problems) = check(&mut cache);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`#cause` in content/incidents/b.md"))
+        );
+        // The missing file appears under a near name: the suggestion follows.
+        write("content/incidents/timelines.md", &incident("T", "Body.\n"));
+        let (_, problems) = check(&mut cache);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("did you mean content/incidents/timelines.md?")),
+            "{problems:?}"
+        );
+        // The linked file goes away, then comes back as a draft; the page moves.
+        std::fs::remove_file(root.join("content/incidents/b.md")).unwrap();
+        check(&mut cache);
+        write(
+            "content/incidents/b.md",
+            "---\ntitle: B\ndate: 2024-01-02\nseverity: minor\ndraft: true\n---\n## Cause\n",
+        );
+        let (_, problems) = check(&mut cache);
+        assert!(
+            problems.iter().any(|p| p.contains("which is a draft")),
+            "{problems:?}"
+        );
+        std::fs::rename(
+            root.join("content/pages/about.md"),
+            root.join("content/pages/us.md"),
+        )
+        .unwrap();
+        check(&mut cache);
+        // The body's own text changes.
+        write(
+            "content/incidents/a.md",
+            &incident("A", "## Start\n\nNew text with [b](b.md).\n"),
+        );
+        let (now, _) = check(&mut cache);
+        // A new config: every file is parsed again under it.
+        write(
+            "debrief.toml",
+            "title = \"Cache\"\n[markdown]\nunsafe_html = true\n",
+        );
+        assert_eq!(check(&mut cache).0, now);
+        assert!(now.iter().any(|b| b.contains("New text with")));
+        // Only this build's bodies are kept: the draft is not rendered.
+        assert_eq!(cache.bodies.len(), 3);
+    }
+}
