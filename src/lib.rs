@@ -15,7 +15,7 @@ pub mod content;
 pub mod diag;
 pub mod embedded;
 pub mod error;
-pub mod html;
+mod html;
 pub mod library;
 pub mod markdown;
 pub mod output;

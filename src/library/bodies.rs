@@ -237,7 +237,7 @@ pub struct RenderedBodies {
 /// Renders every body of the selection and of the unparsed files, in parallel, then
 /// drops the Markdown of the published ones: a large library would otherwise hold
 /// every body twice while its pages render.
-pub fn render_all(
+pub(super) fn render_all(
     selected: &mut Selected,
     unparsed: &[Unparsed],
     options: &markdown::Options<'_>,
@@ -281,7 +281,7 @@ pub fn render_all(
 }
 
 /// The body as the library keeps it.
-pub fn to_body(mut rendered: Rendered) -> Body {
+pub(super) fn to_body(mut rendered: Rendered) -> Body {
     // The strings grew by doubling while rendering; every body is held until the
     // pages are written, so give the slack back.
     rendered.html.shrink_to_fit();

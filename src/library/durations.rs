@@ -8,7 +8,7 @@ use crate::content::Incident;
 
 /// The durations of one incident, each when its times are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Durations {
+pub(super) struct Durations {
     /// Minutes from start to detection.
     pub to_detect: Option<i64>,
     /// Minutes from start to mitigation.
@@ -19,7 +19,7 @@ pub struct Durations {
 
 impl Durations {
     /// The durations of `incident`.
-    pub fn of(incident: &Incident) -> Durations {
+    pub(super) fn of(incident: &Incident) -> Durations {
         Durations::from_times(
             incident.started,
             [incident.detected, incident.mitigated, incident.resolved],
@@ -28,7 +28,7 @@ impl Durations {
     }
 
     /// From a start, the detected, mitigated and resolved times, and a written duration.
-    pub fn from_times(
+    pub(super) fn from_times(
         started: Option<Timestamp>,
         [detected, mitigated, resolved]: [Option<Timestamp>; 3],
         duration_minutes: Option<i64>,

@@ -19,7 +19,7 @@ pub const INCIDENT_SECTION_IDS: &[&str] = &[
 
 /// Reports every body's own problems, then every fragment link (in published and
 /// unparsed bodies alike) that matches no heading of its target.
-pub fn check(selected: &Selected, bodies: &RenderedBodies, problems: &mut Vec<Diagnostic>) {
+pub(super) fn check(selected: &Selected, bodies: &RenderedBodies, problems: &mut Vec<Diagnostic>) {
     let mut anchors: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for (incident, body) in selected.incidents.iter().zip(&bodies.incidents) {
         let ids = anchors.entry(incident.path.as_str()).or_default();

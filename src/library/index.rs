@@ -8,7 +8,7 @@ use super::ix::{ComponentIx, IncidentIx, Ix, IxVec, OrganizationIx, SeverityIx, 
 use super::{Entry, Lesson};
 
 /// What the indexes read of an incident.
-pub trait Facets {
+pub(super) trait Facets {
     /// Its severity.
     fn severity(&self) -> SeverityIx;
     /// The year it began.
@@ -45,7 +45,10 @@ impl Facets for Entry {
 }
 
 /// For each of `count` severities, its incidents in library order.
-pub fn by_severity<E: Facets>(entries: &[E], count: usize) -> IxVec<SeverityIx, Vec<IncidentIx>> {
+pub(super) fn by_severity<E: Facets>(
+    entries: &[E],
+    count: usize,
+) -> IxVec<SeverityIx, Vec<IncidentIx>> {
     let mut index = empty(count);
     for (n, entry) in numbered(entries) {
         index[entry.severity()].push(n);
@@ -54,7 +57,7 @@ pub fn by_severity<E: Facets>(entries: &[E], count: usize) -> IxVec<SeverityIx, 
 }
 
 /// Incidents by the year they began, in library order within a year.
-pub fn by_year<E: Facets>(entries: &[E]) -> BTreeMap<i16, Vec<IncidentIx>> {
+pub(super) fn by_year<E: Facets>(entries: &[E]) -> BTreeMap<i16, Vec<IncidentIx>> {
     let mut index: BTreeMap<i16, Vec<IncidentIx>> = BTreeMap::new();
     for (n, entry) in numbered(entries) {
         index.entry(entry.year()).or_default().push(n);
@@ -63,7 +66,10 @@ pub fn by_year<E: Facets>(entries: &[E]) -> BTreeMap<i16, Vec<IncidentIx>> {
 }
 
 /// For each of `count` components, its incidents in library order.
-pub fn by_component<E: Facets>(entries: &[E], count: usize) -> IxVec<ComponentIx, Vec<IncidentIx>> {
+pub(super) fn by_component<E: Facets>(
+    entries: &[E],
+    count: usize,
+) -> IxVec<ComponentIx, Vec<IncidentIx>> {
     let mut index = empty(count);
     for (n, entry) in numbered(entries) {
         for &c in entry.components() {
@@ -74,7 +80,7 @@ pub fn by_component<E: Facets>(entries: &[E], count: usize) -> IxVec<ComponentIx
 }
 
 /// For each of `count` tags, its incidents in library order.
-pub fn by_tag<E: Facets>(entries: &[E], count: usize) -> IxVec<TagIx, Vec<IncidentIx>> {
+pub(super) fn by_tag<E: Facets>(entries: &[E], count: usize) -> IxVec<TagIx, Vec<IncidentIx>> {
     let mut index = empty(count);
     for (n, entry) in numbered(entries) {
         for &t in entry.tags() {
@@ -85,7 +91,7 @@ pub fn by_tag<E: Facets>(entries: &[E], count: usize) -> IxVec<TagIx, Vec<Incide
 }
 
 /// For each of `count` organizations, its incidents in library order.
-pub fn by_organization<E: Facets>(
+pub(super) fn by_organization<E: Facets>(
     entries: &[E],
     count: usize,
 ) -> IxVec<OrganizationIx, Vec<IncidentIx>> {
@@ -100,7 +106,7 @@ pub fn by_organization<E: Facets>(
 
 /// For each of `count` themes, its lessons as (incident, lesson position) pairs,
 /// in library order, then in the order the incident lists them.
-pub fn lessons_by_theme<E: Facets>(
+pub(super) fn lessons_by_theme<E: Facets>(
     entries: &[E],
     count: usize,
 ) -> IxVec<ThemeIx, Vec<(IncidentIx, usize)>> {

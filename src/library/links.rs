@@ -19,7 +19,7 @@ use super::urls::{Urls, rel};
 
 /// What a link to one Markdown file becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(super) enum Target {
     /// The page the file is published as.
     Url(String),
     /// The file is an incident left out of this build, for the reason given.
@@ -30,7 +30,7 @@ pub enum Target {
 
 /// Every Markdown file of the site and what a link to it becomes.
 #[derive(Debug)]
-pub struct Targets {
+pub(super) struct Targets {
     map: HashMap<String, Target>,
     /// Every Markdown file, sorted: what a missing file's suggestion is picked from.
     names: Arc<Vec<String>>,
@@ -39,7 +39,7 @@ pub struct Targets {
 impl Targets {
     /// The targets of a build: every file found, with the published incidents and
     /// pages linking to their pages and the left-out incidents shown as text.
-    pub fn new(
+    pub(super) fn new(
         markdown_files: &BTreeSet<String>,
         selected: &Selected,
         selection: Selection,
@@ -78,12 +78,12 @@ impl Targets {
     }
 
     /// What a link to `path` becomes; `None` when there is no such file.
-    pub fn get(&self, path: &str) -> Option<&Target> {
+    pub(super) fn get(&self, path: &str) -> Option<&Target> {
         self.map.get(path)
     }
 
     /// Every Markdown file, sorted.
-    pub fn names(&self) -> &Arc<Vec<String>> {
+    pub(super) fn names(&self) -> &Arc<Vec<String>> {
         &self.names
     }
 
@@ -108,7 +108,7 @@ impl Targets {
 
 /// A link with a `#fragment` to another published file, found while resolving.
 #[derive(Debug, Clone)]
-pub struct FoundFragment {
+pub(super) struct FoundFragment {
     /// Which call to [`Resolver::resolve`] found it, to locate it afterwards.
     pub call: usize,
     /// The file linked to.
@@ -119,7 +119,7 @@ pub struct FoundFragment {
 
 /// Resolves the links of one body, noting every target looked up and every link
 /// with a fragment.
-pub struct Resolver<'t> {
+pub(super) struct Resolver<'t> {
     targets: &'t Targets,
     dir: &'t str,
     calls: Cell<usize>,
@@ -129,7 +129,7 @@ pub struct Resolver<'t> {
 
 impl<'t> Resolver<'t> {
     /// For the body of the file at `path`.
-    pub fn new(targets: &'t Targets, path: &'t str) -> Resolver<'t> {
+    pub(super) fn new(targets: &'t Targets, path: &'t str) -> Resolver<'t> {
         Resolver {
             targets,
             dir: parent_dir(path),
@@ -140,7 +140,7 @@ impl<'t> Resolver<'t> {
     }
 
     /// What the link to `dest` (relative, to a `.md` file) becomes.
-    pub fn resolve(&self, dest: &str) -> LinkRewrite {
+    pub(super) fn resolve(&self, dest: &str) -> LinkRewrite {
         let call = self.calls.get();
         self.calls.set(call + 1);
         let (file, fragment) = match dest.split_once('#') {
@@ -189,13 +189,13 @@ impl<'t> Resolver<'t> {
     }
 
     /// Every target looked up with what was found, and every link with a fragment.
-    pub fn finish(self) -> (Vec<(String, Option<Target>)>, Vec<FoundFragment>) {
+    pub(super) fn finish(self) -> (Vec<(String, Option<Target>)>, Vec<FoundFragment>) {
         (self.lookups.into_inner(), self.fragments.into_inner())
     }
 }
 
 /// Decodes `%xx` escapes; an invalid escape is kept as written.
-pub fn percent_decode(text: &str) -> String {
+pub(super) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -4,17 +4,17 @@
 //! Pure data: no file access and no templates. [`build_library_with`] reads top
 //! to bottom as the steps of a build; each step has its own module.
 
-pub mod bodies;
-pub mod durations;
-pub mod fragments;
-pub mod index;
+mod bodies;
+mod durations;
+mod fragments;
+mod index;
 pub mod ix;
-pub mod links;
-pub mod names;
-pub mod related;
-pub mod select;
-pub mod terms;
-pub mod themes;
+mod links;
+mod names;
+mod related;
+mod select;
+mod terms;
+mod themes;
 pub mod urls;
 
 use std::collections::BTreeMap;

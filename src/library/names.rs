@@ -15,7 +15,7 @@ use super::ix::{IncidentIx, Ix, IxVec};
 
 /// One use of a name by an incident.
 #[derive(Debug, Clone)]
-pub struct Use<'a> {
+pub(super) struct Use<'a> {
     /// The name as written (after alias resolution for components).
     pub spelling: &'a str,
     /// The incident using it.
@@ -30,7 +30,7 @@ pub struct Use<'a> {
 
 /// A name as the site shows it.
 #[derive(Debug, Clone)]
-pub struct Resolved {
+pub(super) struct Resolved {
     /// The chosen spelling.
     pub name: String,
     /// Its slug.
@@ -41,7 +41,7 @@ pub struct Resolved {
 /// whose slugs collide. Returns the names sorted by slug, and for every use the
 /// position of its name in that list (in the order of `uses`): `None` for a name
 /// left out because of an error reported here.
-pub fn resolve<I: Ix>(
+pub(super) fn resolve<I: Ix>(
     what: &str,
     uses: &[Use<'_>],
     problems: &mut Vec<Diagnostic>,

@@ -12,7 +12,7 @@ use super::index::Facets;
 use super::ix::{ComponentIx, IncidentIx, TagIx, ThemeIx};
 
 /// How many related incidents an incident lists.
-pub const MAX_RELATED: usize = 5;
+pub(super) const MAX_RELATED: usize = 5;
 /// Keys used by at most this many incidents are scanned whole.
 const FULL_SCAN: usize = 400;
 /// For a more common key, how many incidents on each side of this one are scanned.
@@ -28,7 +28,7 @@ enum Key {
 
 /// For each incident, its related incidents, most related first: more keys shared,
 /// then nearer in the library, then earlier in it.
-pub fn related<E: Facets + Sync>(entries: &[E]) -> Vec<Vec<IncidentIx>> {
+pub(super) fn related<E: Facets + Sync>(entries: &[E]) -> Vec<Vec<IncidentIx>> {
     let keys_of = |e: &E| -> Vec<Key> {
         let mut keys: Vec<Key> = e.components().iter().map(|&c| Key::Component(c)).collect();
         keys.extend(e.tags().iter().map(|&t| Key::Tag(t)));

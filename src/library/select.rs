@@ -14,7 +14,7 @@ use super::urls::RESERVED_SLUGS;
 
 /// The incidents and pages of one build.
 #[derive(Debug)]
-pub struct Selected {
+pub(super) struct Selected {
     /// Published incidents, newest first (ties: time, title, then slug).
     pub incidents: Vec<Incident>,
     /// Incidents left out of this build (drafts, internal ones), in load order.
@@ -25,7 +25,7 @@ pub struct Selected {
 
 /// Splits the loaded incidents and pages into what `selection` publishes and what
 /// it leaves out, and sorts what it publishes.
-pub fn select(incidents: Vec<Incident>, pages: Vec<Page>, selection: Selection) -> Selected {
+pub(super) fn select(incidents: Vec<Incident>, pages: Vec<Page>, selection: Selection) -> Selected {
     let (mut published, excluded): (Vec<Incident>, Vec<Incident>) =
         incidents.into_iter().partition(|i| {
             (selection.drafts || !i.draft)
@@ -58,7 +58,7 @@ pub fn select(incidents: Vec<Incident>, pages: Vec<Page>, selection: Selection) 
 
 /// Two incidents (or pages) with the same slug would overwrite each other, and a
 /// page may not take a folder the site uses itself.
-pub fn check_duplicate_slugs(
+pub(super) fn check_duplicate_slugs(
     incidents: &[Incident],
     pages: &[Page],
     problems: &mut Vec<Diagnostic>,

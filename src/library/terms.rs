@@ -17,7 +17,7 @@ use super::urls::rel;
 
 /// The names of every published incident, resolved.
 #[derive(Debug)]
-pub struct Names {
+pub(super) struct Names {
     /// Components, sorted by slug.
     pub components: IxVec<ComponentIx, Resolved>,
     /// Tags, sorted by slug.
@@ -32,7 +32,7 @@ pub struct Names {
 
 /// The names one incident uses.
 #[derive(Debug, Default)]
-pub struct IncidentNames {
+pub(super) struct IncidentNames {
     /// Its components, each once, in written order.
     pub components: Vec<ComponentIx>,
     /// Its tags, each once, in written order.
@@ -43,7 +43,11 @@ pub struct IncidentNames {
 
 /// Resolves the names the published `incidents` use. A component written as a
 /// config alias counts as that component; names with an error are left out.
-pub fn resolve(config: &Config, incidents: &[Incident], problems: &mut Vec<Diagnostic>) -> Names {
+pub(super) fn resolve(
+    config: &Config,
+    incidents: &[Incident],
+    problems: &mut Vec<Diagnostic>,
+) -> Names {
     let definitions = definition_lookup(config);
     let mut component_uses = Vec::new();
     let mut tag_uses = Vec::new();
@@ -120,7 +124,7 @@ pub fn resolve(config: &Config, incidents: &[Incident], problems: &mut Vec<Diagn
 }
 
 /// The terms the site shows, given the incidents of each name (from the index).
-pub fn into_terms(
+pub(super) fn into_terms(
     names: Names,
     by_component: IxVec<ComponentIx, Vec<IncidentIx>>,
     by_tag: IxVec<TagIx, Vec<IncidentIx>>,

@@ -13,7 +13,10 @@ use super::ix::{IxVec, ThemeIx};
 /// The themes of a build: the config's, then any theme a published lesson names
 /// that the config does not define (created in the order first named), before the
 /// config's last theme (`other`).
-pub fn build_themes(config_themes: &[Theme], incidents: &[Incident]) -> IxVec<ThemeIx, Theme> {
+pub(super) fn build_themes(
+    config_themes: &[Theme],
+    incidents: &[Incident],
+) -> IxVec<ThemeIx, Theme> {
     let mut themes: Vec<Theme> = config_themes.to_vec();
     for incident in incidents {
         for lesson in &incident.lessons {
@@ -37,7 +40,7 @@ pub fn build_themes(config_themes: &[Theme], incidents: &[Incident]) -> IxVec<Th
 
 /// The lessons of an incident with their themes: the themes a lesson names, else
 /// those its text matches.
-pub fn classify_lessons(
+pub(super) fn classify_lessons(
     incident: &Incident,
     themes: &IxVec<ThemeIx, Theme>,
     matcher: &Matcher,
@@ -64,7 +67,7 @@ pub fn classify_lessons(
 }
 
 /// Splits text into lowercase words (runs of letters and digits).
-pub fn words(text: &str) -> Vec<String> {
+pub(super) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
@@ -73,14 +76,14 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Themes with their keywords split into words once, for matching many lessons.
 #[derive(Debug, Clone)]
-pub struct Matcher {
+pub(super) struct Matcher {
     keys: Vec<String>,
     keywords: Vec<Vec<Vec<String>>>,
 }
 
 impl Matcher {
     /// Prepares the themes of the config (and any created ones).
-    pub fn new(themes: &[Theme]) -> Matcher {
+    pub(super) fn new(themes: &[Theme]) -> Matcher {
         Matcher {
             keys: themes.iter().map(|t| t.key.clone()).collect(),
             keywords: themes
@@ -97,7 +100,7 @@ impl Matcher {
     }
 
     /// The themes whose keywords occur in `text`; `other` when none do.
-    pub fn classify(&self, text: &str) -> Vec<ThemeIx> {
+    pub(super) fn classify(&self, text: &str) -> Vec<ThemeIx> {
         let text_words = words(text);
         let found: Vec<ThemeIx> = self
             .keywords
