@@ -185,6 +185,7 @@ pub fn build_library_with(
     diags: &mut Diagnostics,
     renderer: &mut dyn RenderBody,
 ) -> Library {
+    // What is published, and what a link to each Markdown file becomes.
     let urls = Urls::new(&config.base_url, &config.base_path);
     let mut problems = Vec::new();
     select::check_duplicate_slugs(&content.incidents, &content.pages, &mut problems);
@@ -197,6 +198,7 @@ pub fn build_library_with(
     let mut selected = select::select(incidents, pages, options.selection);
     let targets = Targets::new(&markdown_files, &selected, options.selection, &urls);
 
+    // Every body, then the fragment links between them; the renderer keeps them.
     let highlights = markdown::highlight::Highlights::new();
     let markdown = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
@@ -216,6 +218,7 @@ pub fn build_library_with(
         ..
     } = bodies;
 
+    // Names and themes, then one entry per incident and its related incidents.
     let mut names = terms::resolve(config, &selected.incidents, &mut problems);
     let themes = themes::build_themes(&config.themes, &selected.incidents);
     let matcher = themes::Matcher::new(&themes);
@@ -233,6 +236,7 @@ pub fn build_library_with(
         entry.related = related;
     }
 
+    // The indexes, read from the entries.
     let (components, tags, organizations) = index_terms(names, &incidents);
     let lessons_by_theme = index::lessons_by_theme(&incidents, themes.len());
     let themes = (themes.into_iter())
