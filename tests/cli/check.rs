@@ -127,8 +127,15 @@ fn duplicate_slugs_name_both_files() {
 fn bad_usage_exits_two() {
     let site = Site::new();
     site.run(&["build", "--no-such-flag"]).expect_code(2);
-    site.run(&["build", "--base-url", "not a url"])
-        .expect_code(2);
+    let run = site.run(&["build", "--base-url", "not a url"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.starts_with(
+            "error: invalid value 'not a url' for '--base-url <URL>': base_url `not a url` must start with http:// or https://\n"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Counts the pages a run renders.
