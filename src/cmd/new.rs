@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use crate::cmd::{DONE, Ui, print_diagnostics};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
+use crate::diag::{Diagnostic, Diagnostics, Location, one_of_help};
 use crate::error::{Error, Result};
 use crate::{output, scaffold};
 
@@ -119,10 +119,7 @@ fn choose_severity(
         Some(asked) => match config.severity(asked.trim()) {
             Some(s) => Ok(s.key.clone()),
             None => {
-                let help = match nearest(asked, keys.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`? expected one of: {}", keys.join(", ")),
-                    None => format!("expected one of: {}", keys.join(", ")),
-                };
+                let help = one_of_help(asked, &keys);
                 Err(Diagnostic::error(
                     Location::file("--severity"),
                     format!("unknown severity `{asked}`"),

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::Purpose;
 use crate::config::{Config, Theme, Visibility};
 use crate::content::{Content, Incident, Page, join_relative, parent_dir};
-use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, Pos, nearest};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, Pos, did_you_mean, nearest};
 use crate::markdown::{self, LinkRewrite, Rendered};
 use urls::{RESERVED_SLUGS, Urls, rel};
 
@@ -367,7 +367,7 @@ pub fn build_library_cached(
             };
             if !ids.contains(link.fragment.as_str()) {
                 let help = nearest(&link.fragment, ids.iter().copied())
-                    .map(|n| format!("did you mean `#{n}`?"))
+                    .map(|n| did_you_mean(&format!("#{n}")))
                     .unwrap_or_else(|| format!("{} has no heading with that id", link.target));
                 problems.push(
                     Diagnostic::error(
@@ -893,7 +893,7 @@ fn warn_component_typos(
                         u.spelling
                     ),
                 )
-                .with_help(format!("did you mean `{canonical}`?")),
+                .with_help(did_you_mean(canonical)),
             );
         }
     }
