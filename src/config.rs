@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::Pos;
-use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, nearest};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, expected_one_of, nearest_help};
 use crate::slug::slugify;
 
 /// The file name of the site config.
@@ -635,7 +635,7 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
                     at(visibility.span()),
                     format!("unknown visibility `{}`", visibility.get_ref()),
                 )
-                .with_help("expected one of: internal, public"),
+                .with_help(expected_one_of(&["internal", "public"])),
             ),
         }
     }
@@ -762,7 +762,7 @@ fn unknown_field_help(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    nearest(field, candidates.iter().copied()).map(|n| format!("did you mean `{n}`?"))
+    nearest_help(field, candidates.iter().copied())
 }
 
 #[cfg(test)]

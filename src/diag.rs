@@ -354,6 +354,33 @@ pub fn nearest<'a>(value: &str, candidates: impl IntoIterator<Item = &'a str>) -
     if tied { None } else { best.map(|(_, c)| c) }
 }
 
+/// The help that names a likely intended value: ``did you mean `x`?``.
+pub fn did_you_mean(near: &str) -> String {
+    format!("did you mean `{near}`?")
+}
+
+/// [`did_you_mean`] the candidate nearest to `value`, when one is near enough.
+pub fn nearest_help<'a>(
+    value: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    nearest(value, candidates).map(did_you_mean)
+}
+
+/// The help that lists the valid values: `expected one of: a, b`.
+pub fn expected_one_of(candidates: &[&str]) -> String {
+    format!("expected one of: {}", candidates.join(", "))
+}
+
+/// The help for a value that is not one of `candidates`: ``did you mean `x`? expected
+/// one of: a, b``, or only the list when no candidate is near.
+pub fn one_of_help(value: &str, candidates: &[&str]) -> String {
+    match nearest(value, candidates.iter().copied()) {
+        Some(near) => format!("{} {}", did_you_mean(near), expected_one_of(candidates)),
+        None => expected_one_of(candidates),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,6 +434,20 @@ mod tests {
         assert_eq!(nearest("Linkred", ["Linkerd", "etcd"]), Some("Linkerd"));
         assert_eq!(nearest("sev3", ["SEV1", "SEV2"]), None);
         assert_eq!(nearest("sev", ["SEV1", "SEV12"]), Some("SEV1"));
+    }
+
+    #[test]
+    fn one_of_help_names_the_nearest_then_the_list() {
+        let keys = ["minor", "major"];
+        assert_eq!(
+            one_of_help("mnor", &keys),
+            "did you mean `minor`? expected one of: minor, major"
+        );
+        assert_eq!(one_of_help("zzzz", &keys), "expected one of: minor, major");
+        assert_eq!(
+            nearest_help("mnor", keys).as_deref(),
+            Some("did you mean `minor`?")
+        );
     }
 
     #[test]

@@ -263,7 +263,7 @@ pub fn new_incident(title: &str, date: Date, severity: &str, config: &Config) ->
 mod tests {
     use super::*;
     use crate::config::parse_config;
-    use crate::content::incident::INCIDENT_KEYS;
+    use crate::content::incident::incident_keys;
 
     #[test]
     fn the_written_config_parses_back_to_the_defaults() {
@@ -316,7 +316,7 @@ mod tests {
             .iter()
             .find(|(path, _)| path.starts_with("content/incidents/"))
             .expect("an example postmortem");
-        for key in INCIDENT_KEYS {
+        for key in incident_keys() {
             assert!(
                 text.lines().any(|l| l.starts_with(&format!("{key}:"))),
                 "the example postmortem does not use `{key}`"

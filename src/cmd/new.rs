@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::ui::{DONE, Ui};
 use debrief::config::Config;
-use debrief::diag::{Diagnostic, Diagnostics, Location, nearest};
+use debrief::diag::{Diagnostic, Diagnostics, Location, one_of_help};
 use debrief::error::{Error, Result};
 use debrief::{output, scaffold};
 
@@ -118,10 +118,7 @@ fn choose_severity(
         Some(asked) => match config.severity(asked.trim()) {
             Some(s) => Ok(s.key.clone()),
             None => {
-                let help = match nearest(asked, keys.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`? expected one of: {}", keys.join(", ")),
-                    None => format!("expected one of: {}", keys.join(", ")),
-                };
+                let help = one_of_help(asked, &keys);
                 Err(Diagnostic::error(
                     Location::file("--severity"),
                     format!("unknown severity `{asked}`"),

@@ -4,8 +4,14 @@
 //! This is the only module that reads the site's files. It never renders
 //! Markdown: bodies are kept as text for the `markdown` module.
 
+pub mod de;
+pub mod fields;
 pub mod front_matter;
+pub mod ids;
 pub mod incident;
+pub mod raw;
+pub mod time;
+mod validate;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -17,6 +23,7 @@ use crate::config::{CONFIG_FILE, Config, parse_config};
 use crate::diag::{Diagnostic, Diagnostics, Location, Pos, display_path};
 use crate::error::{Error, Result};
 
+pub use ids::{ComponentSlug, IncidentSlug, SeverityKey};
 pub use incident::{ActionItem, ActionStatus, Incident, LessonInput, Page, Spanned, TimelineEntry};
 
 /// The folder of postmortems, under the site root.

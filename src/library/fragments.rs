@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::diag::{Diagnostic, nearest};
+use crate::diag::{Diagnostic, did_you_mean, nearest};
 
 use super::bodies::RenderedBodies;
 use super::select::Selected;
@@ -55,7 +55,7 @@ pub(super) fn check(selected: &Selected, bodies: &RenderedBodies, problems: &mut
             };
             if !ids.contains(link.fragment.as_str()) {
                 let help = nearest(&link.fragment, ids.iter().copied())
-                    .map(|n| format!("did you mean `#{n}`?"))
+                    .map(|n| did_you_mean(&format!("#{n}")))
                     .unwrap_or_else(|| format!("{} has no heading with that id", link.target));
                 problems.push(
                     Diagnostic::error(

@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::config::Config;
 use crate::content::Incident;
-use crate::diag::{Diagnostic, Location, nearest};
+use crate::diag::{Diagnostic, Location, did_you_mean, nearest};
 
 use super::Term;
 use super::ix::{ComponentIx, DefinitionIx, IncidentIx, IxVec, OrganizationIx, TagIx};
@@ -208,7 +208,7 @@ fn warn_component_typos(
                         u.spelling
                     ),
                 )
-                .with_help(format!("did you mean `{canonical}`?")),
+                .with_help(did_you_mean(canonical)),
             );
         }
     }

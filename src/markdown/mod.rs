@@ -634,7 +634,7 @@ impl<'a> Events<'a, '_> {
                     }
                 } else {
                     let help = match highlight::nearest_language(language) {
-                        Some(near) => format!("did you mean `{near}`?"),
+                        Some(near) => crate::diag::did_you_mean(near),
                         None => "use `text` to show plain text without a warning".to_string(),
                     };
                     self.problem(

@@ -24,7 +24,7 @@ use tera::Tera;
 
 use crate::config::{CONFIG_FILE, Config};
 pub use crate::content::SiteTheme;
-use crate::diag::{Diagnostic, Diagnostics, Location, nearest};
+use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean, nearest};
 use crate::embedded;
 use crate::library::urls::{file_for, rel};
 use crate::library::{
@@ -699,7 +699,7 @@ impl<'a> SiteRenderer<'a> {
                     None => Location::file(CONFIG_FILE),
                 };
                 let help = match nearest(&unknown, names.iter().map(|n| n.as_ref())) {
-                    Some(n) => format!("did you mean `{n}`?"),
+                    Some(n) => did_you_mean(n),
                     None => format!("expected one of: {}", names.join(", ")),
                 };
                 diags.push(

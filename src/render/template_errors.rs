@@ -12,7 +12,7 @@ use std::error::Error as _;
 use serde_json::Value;
 use tera::{ErrorKind, Tera};
 
-use crate::diag::{Diagnostic, LineIndex, Location, Pos, nearest};
+use crate::diag::{Diagnostic, LineIndex, Location, Pos, did_you_mean, nearest};
 
 /// The source of every template by name, and the path shown for it.
 #[derive(Debug, Default)]
@@ -118,10 +118,8 @@ pub fn link_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
     let names = sources.names();
     match &e.kind {
         ErrorKind::MissingParent { current, parent } => {
-            let help = nearest(parent, names.iter().copied()).map_or_else(
-                || format!("templates: {}", names.join(", ")),
-                |n| format!("did you mean `{n}`?"),
-            );
+            let help = nearest(parent, names.iter().copied())
+                .map_or_else(|| format!("templates: {}", names.join(", ")), did_you_mean);
             Diagnostic::error(
                 sources.location(current, Some(parent)),
                 format!("template extends `{parent}`, which does not exist"),
@@ -225,7 +223,7 @@ fn field_help(ctx: &tera::Context, variable: &str) -> Option<String> {
             Some(n) => {
                 let mut fixed: Vec<&str> = parts.clone();
                 fixed[i] = n;
-                Some(format!("did you mean `{}`?", fixed.join(".")))
+                Some(did_you_mean(&fixed.join(".")))
             }
             None if i > 0 => {
                 let keys: Vec<&str> = map.keys().map(String::as_str).collect();

@@ -9,7 +9,7 @@ use tera::Tera;
 use tera::ast::Node;
 
 use super::template_errors::Sources;
-use crate::diag::{Diagnostic, nearest};
+use crate::diag::{Diagnostic, nearest_help};
 
 /// How one template refers to another.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,8 +78,7 @@ pub fn check_includes(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
                     targets.push(target);
                 }
             } else if reference == (Reference::Include { required: true }) {
-                let help =
-                    nearest(&target, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+                let help = nearest_help(&target, names.iter().copied());
                 problems.push(
                     Diagnostic::error(
                         sources.location(name, Some(&format!("\"{target}\""))),

@@ -111,7 +111,7 @@ fn the_nginx_example_serves_the_sub_path_and_its_404_page() {
 #[test]
 fn the_reference_names_every_front_matter_and_config_key() {
     let reference = repo_file("docs/reference.md");
-    for key in debrief::content::incident::INCIDENT_KEYS {
+    for key in debrief::content::incident::incident_keys() {
         assert!(
             reference.contains(&format!("| `{key}` |")),
             "docs/reference.md does not describe the front-matter key `{key}`"
