@@ -16,7 +16,7 @@ use serde::de::{
 use crate::diag::{Diagnostic, Location, Pos, nearest};
 
 use super::fields::{FIELD, SPANNED, SPANNED_FIELDS, TEXT_LIST};
-pub use super::fields::{Field, Spanned, TextList, Written};
+pub(crate) use super::fields::{Field, Spanned, TextList, Written};
 use super::front_matter::{Key, Node, Value};
 
 /// Deserialises `T` from `node`, a map of `path`'s front-matter. Every value of the
@@ -24,7 +24,7 @@ use super::front_matter::{Key, Node, Value};
 /// `problems`; a wrong value then reads as absent (`None`, an empty list, a list
 /// without that entry), so that one bad value does not hide the others. `None` only
 /// when `node` itself has the wrong type.
-pub fn from_node<T: DeserializeOwned>(
+pub(crate) fn from_node<T: DeserializeOwned>(
     node: &Node,
     path: &str,
     problems: &mut Vec<Diagnostic>,
@@ -34,7 +34,7 @@ pub fn from_node<T: DeserializeOwned>(
 
 /// [`from_node`] for the value of `key` in the map `node`, read on its own (the
 /// timeline, which needs the incident's date). `None` when the key is not written.
-pub fn from_field<T: DeserializeOwned>(
+pub(crate) fn from_field<T: DeserializeOwned>(
     node: &Node,
     key: &str,
     path: &str,
@@ -91,7 +91,7 @@ fn read<T: DeserializeOwned>(
 
 /// The keys a derived struct reads, in declaration order, from the field list
 /// serde hands its deserializer.
-pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
     struct Probe;
 
     #[derive(Debug)]
@@ -168,7 +168,7 @@ enum Context<'a> {
 
 /// A value of the wrong type, or a problem a visitor raised.
 #[derive(Debug)]
-pub struct Error {
+pub(crate) struct Error {
     node: Option<usize>,
     pos: Option<Pos>,
     message: String,
@@ -214,7 +214,7 @@ impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
 }
 
 /// The text of a scalar: strings as they are, numbers in their usual spelling.
-pub fn scalar_text(value: &Value) -> Option<String> {
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) | Value::Datetime(s) => Some(s.clone()),
         Value::Int(i) => Some(i.to_string()),

@@ -68,7 +68,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 /// a required field must not also be called missing, and a default must not stand
 /// in for a wrong value.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Field<T> {
+pub(crate) enum Field<T> {
     /// Not written, or written as `null`.
     #[default]
     Missing,
@@ -115,19 +115,19 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
 /// the problem (`date`, `status`...), so that a list there reads as "`date` is not
 /// a date: a list" rather than as a type error.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Written {
+pub(crate) struct Written {
     text: Option<String>,
     kind: &'static str,
 }
 
 impl Written {
     /// The text of a string, number or date; `None` for lists, maps and booleans.
-    pub fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         self.text.as_deref()
     }
 
     /// The value as it reads in a message: `` `text` ``, or its kind (`a list`).
-    pub fn show(&self) -> String {
+    pub(crate) fn show(&self) -> String {
         match &self.text {
             Some(text) => format!("`{text}`"),
             None => self.kind.to_string(),
@@ -203,7 +203,7 @@ impl<'de> Deserialize<'de> for Written {
 /// A list of strings. Written as a single value, it is an error whose help shows
 /// the list form (`components: [etcd]`), which a list of maps does not get.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TextList(pub Vec<Spanned<String>>);
+pub(crate) struct TextList(pub Vec<Spanned<String>>);
 
 pub(super) const TEXT_LIST: &str = "$__debrief_text_list";
 

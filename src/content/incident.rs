@@ -8,8 +8,8 @@ use jiff::civil::Date;
 use crate::config::Visibility;
 use crate::diag::Pos;
 
-pub use super::de::Spanned;
 use super::de::field_names;
+pub use super::fields::Spanned;
 pub use super::ids::{ComponentSlug, IncidentSlug, SeverityKey};
 use super::raw::{RawIncident, RawPage};
 pub use super::validate::{parse_incident, parse_page};

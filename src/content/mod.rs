@@ -4,13 +4,13 @@
 //! This is the only module that reads the site's files. It never renders
 //! Markdown: bodies are kept as text for the `markdown` module.
 
-pub mod de;
-pub mod fields;
+mod de;
+mod fields;
 pub mod front_matter;
-pub mod ids;
+mod ids;
 pub mod incident;
-pub mod raw;
-pub mod time;
+mod raw;
+mod time;
 mod validate;
 
 use std::collections::BTreeSet;

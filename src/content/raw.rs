@@ -14,7 +14,7 @@ use super::de::{Field, Spanned, TextList, Written, field_names};
     default,
     expecting = "front-matter must be a map of `key: value` lines"
 )]
-pub struct RawIncident {
+pub(crate) struct RawIncident {
     /// The title.
     pub title: Field<String>,
     /// The day it began, or an RFC 3339 instant.
@@ -68,7 +68,7 @@ pub struct RawIncident {
     default,
     expecting = "front-matter must be a map of `key: value` lines"
 )]
-pub struct RawPage {
+pub(crate) struct RawPage {
     /// The title.
     pub title: Field<String>,
     /// The URL slug, instead of the file name's.
@@ -81,7 +81,7 @@ pub struct RawPage {
 
 /// A lesson: a line of text, or a map with `text` and `themes`.
 #[derive(Debug)]
-pub enum RawLesson {
+pub(crate) enum RawLesson {
     /// `- Give every workload a liveness probe.`
     Text(String),
     /// `- text: ...` with `themes: [...]`.
@@ -91,7 +91,7 @@ pub enum RawLesson {
 /// A lesson written as a map.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct RawLessonMap {
+pub(crate) struct RawLessonMap {
     /// What was learned.
     pub text: Field<String>,
     /// Themes it names.
@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for RawLesson {
     default,
     expecting = "an action item must be a map with `text`\nwrite `- text: ...` with optional `owner`, `status`, `due` and `link`"
 )]
-pub struct RawActionItem {
+pub(crate) struct RawActionItem {
     /// What to do.
     pub text: Field<String>,
     /// Who owns it.
@@ -149,7 +149,7 @@ pub struct RawActionItem {
     default,
     expecting = "a timeline entry must be a map with `at` and `text`"
 )]
-pub struct RawTimelineEntry {
+pub(crate) struct RawTimelineEntry {
     /// When: RFC 3339, `YYYY-MM-DD HH:MM` or `HH:MM`.
     pub at: Field<Written>,
     /// What happened.

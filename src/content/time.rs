@@ -8,7 +8,7 @@ use jiff::civil::{Date, DateTime, Time};
 use crate::config::Config;
 
 /// `date`: a calendar day, or an RFC 3339 datetime whose calendar day is kept as written.
-pub fn parse_date_field(text: &str, config: &Config) -> Option<(Date, Option<Timestamp>)> {
+pub(crate) fn parse_date_field(text: &str, config: &Config) -> Option<(Date, Option<Timestamp>)> {
     let text = text.trim();
     if text.len() == 10 {
         return text.parse::<Date>().ok().map(|d| (d, None));
@@ -19,7 +19,7 @@ pub fn parse_date_field(text: &str, config: &Config) -> Option<(Date, Option<Tim
 }
 
 /// RFC 3339, or a date and time without offset (in the config's time zone).
-pub fn parse_timestamp(text: &str, config: &Config) -> Option<Timestamp> {
+pub(crate) fn parse_timestamp(text: &str, config: &Config) -> Option<Timestamp> {
     let text = text.trim();
     if text.len() < 16 {
         return None;
@@ -33,7 +33,7 @@ pub fn parse_timestamp(text: &str, config: &Config) -> Option<Timestamp> {
 }
 
 /// `HH:MM` (or `HH:MM:SS`) on `date`, in the config's time zone.
-pub fn parse_clock(text: &str, date: Date, config: &Config) -> Option<Timestamp> {
+pub(crate) fn parse_clock(text: &str, date: Date, config: &Config) -> Option<Timestamp> {
     let text = text.trim();
     if !(text.len() == 5 || text.len() == 8) {
         return None;
@@ -48,7 +48,7 @@ fn local_to_timestamp(local: DateTime, config: &Config) -> Option<Timestamp> {
 }
 
 /// `4h`, `314m`, `1h30m`, `2d`, `1d 2h` in whole minutes.
-pub fn parse_duration(text: &str) -> Option<i64> {
+pub(crate) fn parse_duration(text: &str) -> Option<i64> {
     let text = text.trim().to_ascii_lowercase();
     if text.is_empty() {
         return None;
