@@ -541,38 +541,44 @@ impl Config {
 }
 
 /// Checks an absolute http(s) base URL; returns it ending in `/` and its path part.
-pub fn parse_base_url(url: &str) -> Result<(String, String), String> {
-    let url = url.trim();
-    let rest = url
+///
+/// The `url` crate checks the host and port. The rest is checked on the text as
+/// written, and the result keeps it: the crate reads `http:///host` as
+/// `http://host/`, drops `.` and `..` segments, lower-cases the host and
+/// percent-encodes the path, any of which would quietly change the site's links.
+pub fn parse_base_url(text: &str) -> Result<(String, String), String> {
+    let text = text.trim();
+    let problem = |what: &str| Err(format!("base_url `{text}` {what}"));
+    let Some(rest) = text
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("base_url `{url}` must start with http:// or https://"))?;
-    if rest.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
-        return Err(format!(
-            "base_url `{url}` must not contain a query, a fragment, spaces or quotes"
-        ));
-    }
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return problem("must start with http:// or https://");
     };
-    if host.is_empty() {
-        return Err(format!("base_url `{url}` has no host"));
+    if rest.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+        return problem("must not contain a query, a fragment, spaces or quotes");
     }
-    let mut path = path.to_string();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let parsed = match url::Url::parse(text) {
+        Err(url::ParseError::EmptyHost) => return problem("has no host"),
+        Err(error) => return problem(&format!("is not a valid URL: {error}")),
+        Ok(parsed) => parsed,
+    };
+    if authority.is_empty() || parsed.host_str().is_none_or(str::is_empty) {
+        return problem("has no host");
+    }
+    let mut path = if path.is_empty() { "/" } else { path }.to_string();
     while path.contains("//") {
         path = path.replace("//", "/");
     }
     if path.split('/').any(|s| s == ".." || s == ".") {
-        return Err(format!(
-            "base_url `{url}` must not contain `.` or `..` segments"
-        ));
+        return problem("must not contain `.` or `..` segments");
     }
     if !path.ends_with('/') {
         path.push('/');
     }
-    let scheme = &url[..url.len() - rest.len()];
-    Ok((format!("{scheme}{host}{path}"), path))
+    let scheme = &text[..text.len() - rest.len()];
+    Ok((format!("{scheme}{authority}{path}"), path))
 }
 
 /// Parses and validates the text of `debrief.toml`. Problems are reported at their
@@ -791,7 +797,59 @@ mod tests {
             parse_base_url("http://localhost:1111").unwrap(),
             ("http://localhost:1111/".into(), "/".into())
         );
-        assert!(parse_base_url("example.com").is_err());
+        assert_eq!(
+            parse_base_url(" https://Example.com:8443//a//b ").unwrap(),
+            ("https://Example.com:8443/a/b/".into(), "/a/b/".into())
+        );
+        assert_eq!(
+            parse_base_url("http://[::1]:1111/docs/").unwrap(),
+            ("http://[::1]:1111/docs/".into(), "/docs/".into())
+        );
+        assert_eq!(
+            parse_base_url("https://example.com/事故/").unwrap(),
+            ("https://example.com/事故/".into(), "/事故/".into())
+        );
+    }
+
+    #[test]
+    fn base_url_problems_name_the_url() {
+        let problem = |text: &str| parse_base_url(text).unwrap_err();
+        assert_eq!(
+            problem("example.com"),
+            "base_url `example.com` must start with http:// or https://"
+        );
+        assert_eq!(
+            problem("ftp://example.com/"),
+            "base_url `ftp://example.com/` must start with http:// or https://"
+        );
+        assert_eq!(
+            problem("https://example.com/a b"),
+            "base_url `https://example.com/a b` must not contain a query, a fragment, spaces or quotes"
+        );
+        assert_eq!(
+            problem("https://example.com/?x=1"),
+            "base_url `https://example.com/?x=1` must not contain a query, a fragment, spaces or quotes"
+        );
+        for no_host in ["https://", "https:///path", "http://:80/"] {
+            assert_eq!(
+                problem(no_host),
+                format!("base_url `{no_host}` has no host")
+            );
+        }
+        for dots in [
+            "https://example.com/a/../b",
+            "https://example.com/./",
+            "https://x/a/..",
+        ] {
+            assert_eq!(
+                problem(dots),
+                format!("base_url `{dots}` must not contain `.` or `..` segments")
+            );
+        }
+        assert_eq!(
+            problem("https://example.com:99999/"),
+            "base_url `https://example.com:99999/` is not a valid URL: invalid port number"
+        );
     }
 
     #[test]

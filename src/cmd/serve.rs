@@ -260,21 +260,10 @@ fn failure_report(diags: &Diagnostics) -> String {
     diags.to_string().trim_end().to_string()
 }
 
+/// Opens the site in the default browser (`$BROWSER` when it is set); the opener
+/// is reaped in the background, so it never lingers as a zombie.
 fn open_browser(url: &str, ui: Ui) {
-    let mut command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut command = std::process::Command::new("cmd");
-        command.args(["/C", "start", ""]);
-        command
-    } else {
-        std::process::Command::new("xdg-open")
-    };
-    match command.arg(url).spawn() {
-        // Reaped in the background, so the opener never lingers as a zombie.
-        Ok(mut child) => {
-            std::thread::spawn(move || child.wait());
-        }
-        Err(_) => ui.alert(format_args!("could not open a browser; visit {url}")),
+    if opener::open_browser(url).is_err() {
+        ui.alert(format_args!("could not open a browser; visit {url}"));
     }
 }

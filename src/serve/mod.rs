@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use self::url::{HTML, PLAIN, UrlPath, content_type, folder_location, parse_url_path};
 use crate::error::{Error, Result};
 pub use live::{Files, LiveSite, Read, Snapshot};
 pub use pages::OnDemand;
-use url::{HTML, PLAIN, UrlPath, content_type, folder_location, parse_url_path};
 
 /// How many threads answer requests in [`Server::run`]. Event streams get threads
 /// of their own, so open tabs never hold these up.

@@ -4,6 +4,8 @@
 
 use std::path::{Component, Path};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
 /// The type of anything we do not recognise.
 pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
 /// The type of HTML pages.
@@ -33,7 +35,7 @@ pub(crate) fn parse_url_path(url: &str) -> Option<UrlPath> {
     let rest = path.strip_prefix('/')?;
     let mut segments = Vec::new();
     for raw in rest.split('/') {
-        let decoded = String::from_utf8(percent_decode(raw)?).ok()?;
+        let decoded = decode_segment(raw)?;
         if decoded.is_empty() || decoded == "." {
             continue;
         }
@@ -58,44 +60,39 @@ pub(crate) fn parse_url_path(url: &str) -> Option<UrlPath> {
     })
 }
 
-/// Decodes `%XX` escapes; `None` on a `%` not followed by two hex digits.
-pub(crate) fn percent_decode(raw: &str) -> Option<Vec<u8>> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let high = hex_value(*bytes.get(i + 1)?)?;
-            let low = hex_value(*bytes.get(i + 2)?)?;
-            out.push((high << 4) | low);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+/// Decodes one path segment's `%XX` escapes into UTF-8; `None` on a `%` not followed
+/// by two hex digits (the decoder would keep it as it is) or on bytes that are not UTF-8.
+fn decode_segment(raw: &str) -> Option<String> {
+    let well_formed = raw.split('%').skip(1).all(|escape| {
+        let digits = escape.as_bytes();
+        digits.len() >= 2 && digits[0].is_ascii_hexdigit() && digits[1].is_ascii_hexdigit()
+    });
+    if !well_formed {
+        return None;
     }
-    Some(out)
+    let decoded = percent_decode_str(raw).decode_utf8().ok()?;
+    Some(decoded.into_owned())
 }
 
-fn hex_value(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-encodes one path segment for a `Location` header.
-fn percent_encode_segment(segment: &str, out: &mut String) {
-    for &byte in segment.as_bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-}
+/// What a `Location` path segment escapes: everything but RFC 3986's unreserved
+/// characters and the sub-delimiters and `@` that a segment may hold as they are.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@');
 
 /// The folder's URL with a trailing slash (and the query, when it is plain ASCII).
 /// Built from the decoded segments, so `//host` can never become an open redirect.
@@ -103,7 +100,7 @@ pub(crate) fn folder_location(request: &UrlPath) -> String {
     let mut location = String::new();
     for segment in &request.segments {
         location.push('/');
-        percent_encode_segment(segment, &mut location);
+        location.extend(utf8_percent_encode(segment, SEGMENT));
     }
     location.push('/');
     if let Some(query) = &request.query
@@ -115,7 +112,8 @@ pub(crate) fn folder_location(request: &UrlPath) -> String {
     location
 }
 
-/// The MIME type for a file name, by extension (case-insensitive).
+/// The MIME type for a file name, by extension (case-insensitive). Text types say
+/// they are UTF-8, which is what the site's own files are.
 pub(crate) fn content_type(name: &str) -> &'static str {
     let name = name.rsplit('/').next().unwrap_or(name);
     if name.eq_ignore_ascii_case("atom.xml") {
@@ -124,32 +122,25 @@ pub(crate) fn content_type(name: &str) -> &'static str {
     let Some((_, extension)) = name.rsplit_once('.') else {
         return OCTET_STREAM;
     };
-    match extension.to_ascii_lowercase().as_str() {
-        "html" | "htm" => HTML,
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" => "application/xml",
-        "atom" => "application/atom+xml",
-        "rss" => "application/rss+xml",
-        "txt" => PLAIN,
-        "md" => "text/markdown; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "wasm" => "application/wasm",
-        "pdf" => "application/pdf",
-        _ => OCTET_STREAM,
+    let extension = extension.to_ascii_lowercase();
+    // Where the registered type differs from what the crate's table still lists.
+    let guessed = match extension.as_str() {
+        "mjs" => Some("text/javascript"),
+        "map" => Some("application/json"),
+        "xml" => Some("application/xml"),
+        "woff" => Some("font/woff"),
+        "otf" => Some("font/otf"),
+        other => mime_guess::from_ext(other).first_raw(),
+    };
+    match guessed {
+        Some("text/html") => HTML,
+        Some("text/plain") => PLAIN,
+        Some("text/css") => "text/css; charset=utf-8",
+        Some("text/javascript") => "text/javascript; charset=utf-8",
+        Some("text/markdown") => "text/markdown; charset=utf-8",
+        Some("text/csv") => "text/csv; charset=utf-8",
+        Some(other) => other,
+        None => OCTET_STREAM,
     }
 }
 
@@ -159,10 +150,12 @@ mod tests {
 
     #[test]
     fn parses_and_decodes_paths() {
-        assert_eq!(percent_decode("a%20b%2F"), Some(b"a b/".to_vec()));
-        assert_eq!(percent_decode("%e2%9c%93"), Some("✓".as_bytes().to_vec()));
-        assert_eq!(percent_decode("%g0"), None);
-        assert_eq!(percent_decode("%"), None);
+        assert_eq!(decode_segment("a%20b%2F").as_deref(), Some("a b/"));
+        assert_eq!(decode_segment("%e2%9c%93").as_deref(), Some("✓"));
+        assert_eq!(decode_segment("%g0"), None);
+        assert_eq!(decode_segment("%"), None);
+        assert_eq!(decode_segment("%4"), None);
+        assert_eq!(decode_segment("%ff"), None);
         assert_eq!(
             parse_url_path("/a/%C3%A9/?x=1#y"),
             Some(UrlPath {
@@ -227,5 +220,15 @@ mod tests {
         assert_eq!(content_type(".hidden"), OCTET_STREAM);
         assert_eq!(content_type("noextension"), OCTET_STREAM);
         assert_eq!(content_type("search.json"), "application/json");
+        assert_eq!(content_type("app.mjs"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("app.js.map"), "application/json");
+        assert_eq!(content_type("a.woff"), "font/woff");
+        assert_eq!(content_type("a.otf"), "font/otf");
+        assert_eq!(content_type("notes.md"), "text/markdown; charset=utf-8");
+        assert_eq!(
+            content_type("site.webmanifest"),
+            "application/manifest+json"
+        );
+        assert_eq!(content_type("a.unknown-extension"), OCTET_STREAM);
     }
 }

@@ -1,14 +1,16 @@
 //! Watching a site's sources for `serve`: `content/`, `templates/`, `static/` and
 //! `debrief.toml`, nothing else (not the output folder, not `.git`, not `target/`).
 //! Bursts of events (an editor's save is often write + rename + chmod) are merged
-//! into one change after a short quiet period. Editor scratch files are ignored.
+//! by `notify-debouncer-full` into one change after a short quiet period. Editor
+//! scratch files are ignored.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
 
-use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::config::CONFIG_FILE;
 use crate::error::{Error, Result};
@@ -16,16 +18,18 @@ use crate::error::{Error, Result};
 /// The folders under the site root whose changes rebuild the site.
 pub const WATCHED_DIRS: [&str; 3] = crate::content::SOURCE_DIRS;
 
-/// How long the sources must stay quiet before a burst of events counts as one change.
+/// How long a path must stay quiet before its events count as one change. The
+/// debouncer also lets out events this old while writes go on, so a steady stream
+/// of writes still rebuilds.
 const QUIET: Duration = Duration::from_millis(30);
-/// A burst longer than this is cut, so a steady stream of writes still rebuilds.
-const LONGEST_BURST: Duration = Duration::from_millis(500);
+/// How often the debouncer looks for events that have been quiet long enough.
+const TICK: Duration = Duration::from_millis(10);
 
 /// Watches one site folder.
 pub struct Watcher {
     root: PathBuf,
-    inner: RecommendedWatcher,
-    events: Receiver<notify::Result<notify::Event>>,
+    inner: Debouncer<RecommendedWatcher, RecommendedCache>,
+    events: Receiver<DebounceEventResult>,
     /// The source folders with a recursive watch on them now.
     watching: BTreeSet<&'static str>,
 }
@@ -45,7 +49,8 @@ impl Watcher {
     pub fn new(root: &Path) -> Result<Watcher> {
         let root = std::path::absolute(root).map_err(|e| Error::io(root, e))?;
         let (sender, events) = channel();
-        let mut inner = notify::recommended_watcher(sender).map_err(|e| watch_error(&root, e))?;
+        let mut inner =
+            new_debouncer(QUIET, Some(TICK), sender).map_err(|e| watch_error(&root, e))?;
         // The root itself, not recursively: the config file, and source folders
         // appearing or disappearing.
         inner
@@ -76,28 +81,25 @@ impl Watcher {
         Ok(())
     }
 
-    /// Blocks until a source changes, waits for the burst to end, and returns the
-    /// changed paths relative to the root, sorted. `None` when watching has ended.
+    /// Blocks until a source changes and the debouncer lets the burst out, and
+    /// returns the changed paths relative to the root, sorted. `None` when watching
+    /// has ended.
     pub fn next_change(&mut self) -> Option<Vec<String>> {
         let mut changed = BTreeSet::new();
         while changed.is_empty() {
-            let event = self.events.recv().ok()?;
-            self.collect(event, &mut changed);
-        }
-        let started = Instant::now();
-        while started.elapsed() < LONGEST_BURST {
-            match self.events.recv_timeout(QUIET) {
-                Ok(event) => self.collect(event, &mut changed),
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return None,
+            let batch = self.events.recv().ok()?;
+            self.collect(batch, &mut changed);
+            // A burst that straddles a tick arrives in two batches: one rebuild for both.
+            while let Ok(batch) = self.events.try_recv() {
+                self.collect(batch, &mut changed);
             }
         }
         Some(changed.into_iter().collect())
     }
 
-    fn collect(&mut self, event: notify::Result<notify::Event>, changed: &mut BTreeSet<String>) {
-        let event = match event {
-            Ok(event) => event,
+    fn collect(&mut self, batch: DebounceEventResult, changed: &mut BTreeSet<String>) {
+        let events = match batch {
+            Ok(events) => events,
             // Lost events (an overflowing queue) or a watch that failed: rebuild
             // anyway, since something may have changed that we did not see.
             Err(_) => {
@@ -105,20 +107,22 @@ impl Watcher {
                 return;
             }
         };
-        if matches!(event.kind, EventKind::Access(_)) {
-            return;
-        }
-        if event.need_rescan() {
-            changed.insert(String::from("."));
-        }
-        for path in &event.paths {
-            if let Some(rel) = relevant(&self.root, path) {
-                if WATCHED_DIRS.contains(&rel.as_str()) {
-                    // A source folder was created, removed or renamed: its watch is
-                    // gone or missing.
-                    self.watching.remove(rel.as_str());
+        for event in events {
+            if matches!(event.kind, EventKind::Access(_)) {
+                continue;
+            }
+            if event.need_rescan() {
+                changed.insert(String::from("."));
+            }
+            for path in &event.paths {
+                if let Some(rel) = relevant(&self.root, path) {
+                    if WATCHED_DIRS.contains(&rel.as_str()) {
+                        // A source folder was created, removed or renamed: its watch
+                        // is gone or missing.
+                        self.watching.remove(rel.as_str());
+                    }
+                    changed.insert(rel);
                 }
-                changed.insert(rel);
             }
         }
         // Best effort: a folder that vanished again in between is simply not watched.
@@ -170,6 +174,7 @@ fn is_scratch_file(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn only_sources_count() {
