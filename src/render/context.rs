@@ -1,14 +1,9 @@
 //! The template contract: the values every template receives, as `Serialize`
-//! views over the `Library`. `docs/templates.md` documents them; a change here
-//! is a change to every site's overrides.
+//! views borrowing from the `Library`. `docs/templates.md` documents every field
+//! (a test holds it to these types); a change here is a change to every site's
+//! overrides. [`super::views::Views`] builds them.
 
 use serde::Serialize;
-use serde_json::Value;
-
-use crate::config::{Config, Severity};
-use crate::content::{ActionItem, ActionStatus};
-use crate::library::urls::rel;
-use crate::library::{ComponentIx, Entry, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
 
 /// The generator string for pages, the feed and the export.
 pub const GENERATOR: &str = concat!("debrief ", env!("CARGO_PKG_VERSION"));
@@ -28,6 +23,24 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     /// `debrief x.y.z`.
     pub generator: &'static str,
+}
+
+/// A plain page as `nav` links it.
+#[derive(Debug, Serialize)]
+pub struct NavView<'a> {
+    /// Page title.
+    pub title: &'a str,
+    /// Page path.
+    pub url: String,
+}
+
+/// `assets`: the paths of the built-in style sheet and script.
+#[derive(Debug, Serialize)]
+pub struct AssetsView {
+    /// `debrief.css`.
+    pub css: String,
+    /// `debrief.js`.
+    pub js: String,
 }
 
 /// A severity with its count and page.
@@ -51,6 +64,15 @@ pub struct SeverityView<'a> {
     pub url: String,
 }
 
+/// How many incidents of a set have one severity (`by_severity` lists).
+#[derive(Debug, Serialize)]
+pub struct SeverityCountView<'a> {
+    /// The severity.
+    pub severity: &'a SeverityView<'a>,
+    /// Incidents of the set with it.
+    pub count: u64,
+}
+
 /// A reference to a component, tag or organization page.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView<'a> {
@@ -62,482 +84,335 @@ pub struct LinkView<'a> {
     pub url: String,
 }
 
-/// Builds views; holds what every view needs.
-pub struct Views<'a> {
-    /// The library.
-    pub library: &'a Library,
-    /// The config.
-    pub config: &'a Config,
-    severities: Vec<SeverityView<'a>>,
+/// An incident as lists of lessons and action items name it: few fields, so that
+/// the pages listing every lesson or action item of a large library stay small.
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefView<'a> {
+    /// URL slug.
+    pub slug: &'a str,
+    /// Page path.
+    pub url: String,
+    /// Title.
+    pub title: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The year of `date`.
+    pub year: i16,
+    /// Its severity.
+    pub severity: &'a SeverityView<'a>,
 }
 
-impl<'a> Views<'a> {
-    /// Prepares the views of a library.
-    pub fn new(library: &'a Library, config: &'a Config) -> Views<'a> {
-        let severities = config
-            .severities
-            .iter()
-            .enumerate()
-            .map(|(i, s)| severity_view(library, s, library.by_severity[SeverityIx::new(i)].len()))
-            .collect();
-        Views {
-            library,
-            config,
-            severities,
-        }
-    }
-
-    /// The site.
-    pub fn site(&self) -> SiteView<'a> {
-        SiteView {
-            title: &self.config.title,
-            description: &self.config.description,
-            language: &self.config.language,
-            base_url: self.library.urls.base_url(),
-            base_path: self.library.urls.base_path(),
-            generator: GENERATOR,
-        }
-    }
-
-    /// Every severity, most severe first.
-    pub fn severities(&self) -> &[SeverityView<'a>] {
-        &self.severities
-    }
-
-    fn path(&self, rel: &str) -> String {
-        self.library.urls.path(rel)
-    }
-
-    fn term_link(&self, term: &'a Term) -> LinkView<'a> {
-        LinkView {
-            name: &term.name,
-            slug: &term.slug,
-            url: self.path(&term.rel),
-        }
-    }
-
-    /// An incident as lists of lessons and action items name it: a brief, so that the
-    /// pages listing every lesson or action item of a large library stay small.
-    pub fn brief(&self, n: IncidentIx) -> Value {
-        let e = &self.library.incidents[n];
-        let i = &e.incident;
-        serde_json::json!({
-            "slug": i.slug.value,
-            "url": self.path(&e.rel),
-            "title": i.title,
-            "date": i.date.to_string(),
-            "year": i.date.year(),
-            "severity": self.severities[e.severity.index()],
-        })
-    }
-
-    /// An incident as it appears in lists.
-    pub fn summary(&self, n: IncidentIx) -> Value {
-        let e = &self.library.incidents[n];
-        let i = &e.incident;
-        serde_json::json!({
-            "slug": i.slug.value,
-            "url": self.path(&e.rel),
-            "permalink": self.library.urls.permalink(&e.rel),
-            "title": i.title,
-            "date": i.date.to_string(),
-            "year": i.date.year(),
-            "severity": self.severities[e.severity.index()],
-            "organization": e.organization.map(|o| self.term_link(&self.library.organizations[o])),
-            "components": e.components.iter().map(|&c| self.term_link(&self.library.components[c])).collect::<Vec<_>>(),
-            "tags": e.tags.iter().map(|&t| self.term_link(&self.library.tags[t])).collect::<Vec<_>>(),
-            "summary": e.summary,
-            "draft": i.draft,
-            "visibility": i.visibility.as_str(),
-        })
-    }
-
-    /// An incident with everything its own page shows.
-    pub fn incident(&self, n: IncidentIx, summary: &Value) -> Value {
-        let e = &self.library.incidents[n];
-        let i = &e.incident;
-        let mut view = summary.clone();
-        let tz = &self.config.timezone;
-        let moment = |ts: Option<jiff::Timestamp>| -> Value {
-            match ts {
-                Some(ts) => {
-                    serde_json::json!({"at": display_time(ts, tz), "datetime": ts.to_string()})
-                }
-                None => Value::Null,
-            }
-        };
-        let extra = serde_json::json!({
-            "impact": i.impact,
-            "authors": i.authors,
-            "source": i.source,
-            "body_html": e.body.html,
-            "toc": e.body.toc.iter().map(|(level, id, text)| serde_json::json!({"level": level, "id": id, "text": text})).collect::<Vec<_>>(),
-            "lessons": e.lessons.iter().map(|l| serde_json::json!({
-                "text": l.text,
-                "themes": l.themes.iter().map(|&t| self.theme_ref(t)).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "action_items": i.action_items.iter().map(action_view).collect::<Vec<_>>(),
-            "timeline": i.timeline.iter().map(|t| serde_json::json!({
-                "at": display_time(t.at, tz), "datetime": t.at.to_string(), "text": t.text,
-            })).collect::<Vec<_>>(),
-            "times": {
-                "started": moment(i.started),
-                "detected": moment(i.detected),
-                "mitigated": moment(i.mitigated),
-                "resolved": moment(i.resolved),
-            },
-            "durations": {
-                "detect": duration_view(e.time_to_detect),
-                "mitigate": duration_view(e.time_to_mitigate),
-                "resolve": duration_view(e.time_to_resolve),
-            },
-            "extra": i.extra,
-        });
-        if let (Value::Object(view), Value::Object(extra)) = (&mut view, extra) {
-            view.extend(extra);
-        }
-        view
-    }
-
-    /// `{key, label, url}` of a theme.
-    pub fn theme_ref(&self, t: ThemeIx) -> Value {
-        let theme = &self.library.themes[t];
-        serde_json::json!({
-            "key": theme.theme.key,
-            "label": theme.theme.label,
-            "url": self.path(&theme.rel),
-        })
-    }
-
-    /// A component with its counts by severity.
-    pub fn component(&self, c: ComponentIx) -> Value {
-        let term = &self.library.components[c];
-        let definition = term.definition.map(|d| &self.config.components[d.index()]);
-        serde_json::json!({
-            "name": term.name,
-            "slug": term.slug,
-            "url": self.path(&term.rel),
-            "category": definition.and_then(|d| d.category.as_deref()),
-            "category_slug": definition.and_then(|d| d.category.as_deref()).map(crate::slug::slugify),
-            "category_label": definition.and_then(|d| d.category.as_deref()).map(category_label),
-            "description": definition.and_then(|d| d.description.as_deref()),
-            "aliases": definition.map(|d| d.aliases.clone()).unwrap_or_default(),
-            "count": term.incidents.len(),
-            "lessons": term.incidents.iter().map(|&n| self.library.incidents[n].lessons.len()).sum::<usize>(),
-            "by_severity": self.by_severity(&term.incidents),
-        })
-    }
-
-    /// Every component grouped by its configured category, categories in name
-    /// order (case-insensitive) and the uncategorised last, components by name
-    /// within each: `[{category, id, label, components, incidents, by_severity}]`, where
-    /// `incidents` counts the distinct incidents of the group.
-    pub fn component_groups(&self) -> Vec<Value> {
-        let lib = self.library;
-        let mut groups: std::collections::BTreeMap<(bool, String), Vec<ComponentIx>> =
-            std::collections::BTreeMap::new();
-        for (c, term) in lib.components.indexed() {
-            let category = term
-                .definition
-                .and_then(|d| self.config.components[d.index()].category.as_deref());
-            let key = match category {
-                Some(name) => (false, name.to_string()),
-                None => (true, String::new()),
-            };
-            groups.entry(key).or_default().push(c);
-        }
-        let mut groups: Vec<((bool, String), Vec<ComponentIx>)> = groups.into_iter().collect();
-        groups.sort_by(|a, b| {
-            (a.0.0, a.0.1.to_lowercase(), &a.0.1).cmp(&(b.0.0, b.0.1.to_lowercase(), &b.0.1))
-        });
-        groups
-            .into_iter()
-            .map(|((uncategorised, name), mut members)| {
-                members.sort_by(|&a, &b| {
-                    let (x, y) = (&lib.components[a].name, &lib.components[b].name);
-                    x.to_lowercase().cmp(&y.to_lowercase()).then(x.cmp(y))
-                });
-                let mut incidents: Vec<IncidentIx> = members
-                    .iter()
-                    .flat_map(|&c| lib.components[c].incidents.iter().copied())
-                    .collect();
-                incidents.sort_unstable();
-                incidents.dedup();
-                let (id, label) = if uncategorised {
-                    ("uncategorised".to_string(), "Uncategorised".to_string())
-                } else {
-                    (
-                        format!("category-{}", crate::slug::slugify(&name)),
-                        category_label(&name),
-                    )
-                };
-                serde_json::json!({
-                    "category": if uncategorised { Value::Null } else { Value::String(name) },
-                    "id": id,
-                    "label": label,
-                    "components": members.iter().map(|&c| self.component(c)).collect::<Vec<_>>(),
-                    "incidents": incidents.len(),
-                    "by_severity": self.by_severity(&incidents),
-                })
-            })
-            .collect()
-    }
-
-    /// `[{severity, count}]` in severity order for a set of incidents.
-    pub fn by_severity(&self, incidents: &[IncidentIx]) -> Vec<Value> {
-        let mut counts = vec![0usize; self.severities.len()];
-        for &n in incidents {
-            counts[self.library.incidents[n].severity.index()] += 1;
-        }
-        self.severities
-            .iter()
-            .zip(counts)
-            .map(|(s, count)| serde_json::json!({"severity": s, "count": count}))
-            .collect()
-    }
-
-    /// A tag or organization.
-    pub fn term(&self, term: &'a Term) -> Value {
-        serde_json::json!({
-            "name": term.name,
-            "slug": term.slug,
-            "url": self.path(&term.rel),
-            "count": term.incidents.len(),
-        })
-    }
-
-    /// A theme with its lesson count, keywords, and the incidents its lessons
-    /// come from (`incidents`, and `by_severity` as for components).
-    pub fn theme(&self, t: ThemeIx) -> Value {
-        let entry = &self.library.themes[t];
-        let mut incidents: Vec<IncidentIx> = entry.lessons.iter().map(|&(n, _)| n).collect();
-        incidents.sort_unstable();
-        incidents.dedup();
-        let mut view = self.theme_ref(t);
-        if let Value::Object(map) = &mut view {
-            map.insert("count".into(), entry.lessons.len().into());
-            map.insert("keywords".into(), entry.theme.keywords.clone().into());
-            map.insert("incidents".into(), incidents.len().into());
-            map.insert(
-                "by_severity".into(),
-                Value::Array(self.by_severity(&incidents)),
-            );
-        }
-        view
-    }
-
-    /// The lessons of a theme (or any list of (incident, lesson) pairs).
-    pub fn lessons(&self, pairs: &[(IncidentIx, usize)], briefs: &[Value]) -> Vec<Value> {
-        pairs
-            .iter()
-            .map(|&(n, l)| self.lesson(n, l, true, Some(&briefs[n.index()])))
-            .collect()
-    }
-
-    /// The lessons of the lessons index, each under one of its themes: without the
-    /// list of their themes, which would be the largest part of the largest page.
-    pub fn index_lessons(&self, pairs: &[(IncidentIx, usize)], briefs: &[Value]) -> Vec<Value> {
-        pairs
-            .iter()
-            .map(|&(n, l)| self.lesson(n, l, false, Some(&briefs[n.index()])))
-            .collect()
-    }
-
-    /// The lessons of incident `n`, for a group that names the incident itself.
-    pub fn grouped_lessons(&self, n: IncidentIx) -> Vec<Value> {
-        (0..self.library.incidents[n].lessons.len())
-            .map(|l| self.lesson(n, l, true, None))
-            .collect()
-    }
-
-    fn lesson(&self, n: IncidentIx, l: usize, themes: bool, incident: Option<&Value>) -> Value {
-        let lesson = &self.library.incidents[n].lessons[l];
-        // Built by hand: `json!` would serialise the brief into a copy, which costs
-        // more than cloning it, for every lesson of every list.
-        let mut view = serde_json::Map::new();
-        view.insert("text".into(), Value::String(lesson.text.clone()));
-        if themes {
-            view.insert(
-                "themes".into(),
-                Value::Array(lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
-            );
-        }
-        if let Some(brief) = incident {
-            view.insert("incident".into(), brief.clone());
-        }
-        Value::Object(view)
-    }
-
-    /// The lessons of one theme, each with `other_themes`: its themes but this one.
-    pub fn theme_lessons(&self, t: ThemeIx, briefs: &[Value]) -> Vec<Value> {
-        let key = &self.library.themes[t].theme.key;
-        let mut lessons = self.lessons(&self.library.themes[t].lessons, briefs);
-        for lesson in &mut lessons {
-            let others: Vec<Value> = lesson["themes"]
-                .as_array()
-                .map(|themes| {
-                    themes
-                        .iter()
-                        .filter(|theme| theme["key"].as_str() != Some(key))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Value::Object(map) = lesson {
-                map.insert("other_themes".into(), Value::Array(others));
-            }
-        }
-        lessons
-    }
-
-    /// Action items across incidents: open and in progress first, then by due date.
-    pub fn actions(&self, briefs: &[Value]) -> Vec<Value> {
-        let mut items: Vec<(&ActionItem, usize)> = self
-            .library
-            .incidents
-            .iter()
-            .enumerate()
-            .flat_map(|(n, e)| e.incident.action_items.iter().map(move |a| (a, n)))
-            .collect();
-        // Statuses in their declared order (open, in progress, done, won't do),
-        // then the nearest due date, items without one last, then newest incident.
-        items.sort_by_key(|&(a, n)| (a.status, a.due.is_none(), a.due, n));
-        items
-            .into_iter()
-            .map(|(a, n)| {
-                let mut view = action_view(a);
-                if let Value::Object(map) = &mut view {
-                    map.insert("incident".into(), briefs[n].clone());
-                }
-                view
-            })
-            .collect()
-    }
-
-    /// Action items grouped by status, in the order of `ActionStatus::ALL`, every
-    /// status present even when empty: `[{status, label, count, items}]`.
-    pub fn action_groups(&self, actions: &[Value]) -> Vec<Value> {
-        ActionStatus::ALL
-            .iter()
-            .map(|status| {
-                let items: Vec<Value> = actions
-                    .iter()
-                    .filter(|a| a["status"] == status.as_str())
-                    .cloned()
-                    .collect();
-                // Built by hand: `json!` would serialise the items into a copy.
-                let mut group = serde_json::Map::new();
-                group.insert("status".into(), status.as_str().into());
-                group.insert("label".into(), status.label().into());
-                group.insert("count".into(), items.len().into());
-                group.insert("items".into(), Value::Array(items));
-                Value::Object(group)
-            })
-            .collect()
-    }
-
-    /// Facets for the index filters.
-    pub fn facets(&self) -> Value {
-        let lib = self.library;
-        let sorted = |mut items: Vec<(String, String, usize, Value)>| -> Vec<Value> {
-            items.sort_by(|a, b| {
-                b.2.cmp(&a.2)
-                    .then_with(|| a.1.to_lowercase().cmp(&b.1.to_lowercase()))
-            });
-            items
-                .into_iter()
-                .map(|(value, label, count, url)| serde_json::json!({"value": value, "label": label, "count": count, "url": url}))
-                .collect()
-        };
-        let severities: Vec<Value> = self
-            .severities
-            .iter()
-            .filter(|s| s.count > 0)
-            .map(|s| serde_json::json!({"value": s.key.to_lowercase(), "label": format!("{} {}", s.emoji, s.label).trim(), "count": s.count, "url": s.url}))
-            .collect();
-        let terms = |terms: &[Term]| {
-            sorted(
-                terms
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.slug.clone(),
-                            t.name.clone(),
-                            t.incidents.len(),
-                            Value::String(self.path(&t.rel)),
-                        )
-                    })
-                    .collect(),
-            )
-        };
-        let years: Vec<Value> = lib
-            .by_year
-            .iter()
-            .rev()
-            .map(|(year, list)| serde_json::json!({"value": year.to_string(), "label": year.to_string(), "count": list.len(), "url": Value::Null}))
-            .collect();
-        serde_json::json!({
-            "severities": severities,
-            "components": terms(&lib.components),
-            "tags": terms(&lib.tags),
-            "years": years,
-        })
-    }
-
-    /// The link to a page, for `nav`.
-    pub fn nav(&self) -> Vec<Value> {
-        self.library
-            .pages
-            .iter()
-            .map(|p| serde_json::json!({"title": p.page.title, "url": self.path(&p.rel)}))
-            .collect()
-    }
-
-    /// A plain page.
-    pub fn page(&self, n: PageIx) -> Value {
-        let p = &self.library.pages[n];
-        serde_json::json!({
-            "title": p.page.title,
-            "slug": p.page.slug.value,
-            "url": self.path(&p.rel),
-            "body_html": p.body.html,
-            "toc": p.body.toc.iter().map(|(level, id, text)| serde_json::json!({"level": level, "id": id, "text": text})).collect::<Vec<_>>(),
-        })
-    }
-
-    /// The severity view at an index of the config.
-    pub fn severity(&self, s: SeverityIx) -> &SeverityView<'a> {
-        &self.severities[s.index()]
-    }
-
-    /// The entry of an incident.
-    pub fn entry(&self, n: IncidentIx) -> &'a Entry {
-        &self.library.incidents[n]
-    }
+/// An incident as it appears in lists.
+#[derive(Debug, Serialize)]
+pub struct SummaryView<'a> {
+    /// URL slug.
+    pub slug: &'a str,
+    /// Page path.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Title.
+    pub title: &'a str,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The year of `date`.
+    pub year: i16,
+    /// Its severity.
+    pub severity: &'a SeverityView<'a>,
+    /// Who had it.
+    pub organization: Option<LinkView<'a>>,
+    /// Components involved, in written order.
+    pub components: Vec<LinkView<'a>>,
+    /// Tags.
+    pub tags: Vec<LinkView<'a>>,
+    /// Plain text: as written, else the body's first paragraph.
+    pub summary: &'a str,
+    /// Whether it is a draft (shown only with `--drafts`).
+    pub draft: bool,
+    /// `public` or `internal`.
+    pub visibility: &'static str,
 }
 
-fn severity_view<'a>(library: &Library, s: &'a Severity, count: usize) -> SeverityView<'a> {
-    SeverityView {
-        key: &s.key,
-        label: &s.label,
-        emoji: &s.emoji,
-        color: &s.color,
-        description: &s.description,
-        rank: s.rank,
-        count,
-        url: library.urls.path(&rel::severity(&s.key)),
-    }
+/// An incident with everything its own page shows: its summary and more.
+#[derive(Debug, Serialize)]
+pub struct IncidentView<'a> {
+    /// The fields every list shows.
+    #[serde(flatten)]
+    pub summary: SummaryView<'a>,
+    /// Who or what was affected.
+    pub impact: Option<&'a str>,
+    /// Authors.
+    pub authors: &'a [String],
+    /// Link to the original write-up.
+    pub source: Option<&'a str>,
+    /// The rendered body, safe to embed.
+    pub body_html: &'a str,
+    /// The body's headings.
+    pub toc: Vec<TocEntryView<'a>>,
+    /// Lessons, each with its themes.
+    pub lessons: Vec<LessonView<'a>>,
+    /// Action items.
+    pub action_items: Vec<ActionView<'a>>,
+    /// Timeline, in the order written.
+    pub timeline: Vec<TimelineEntryView<'a>>,
+    /// When it started, was detected, mitigated and resolved.
+    pub times: TimesView,
+    /// How long detection, mitigation and resolution took.
+    pub durations: DurationsView,
+    /// The front-matter's free-form `extra` map.
+    pub extra: &'a serde_json::Value,
 }
 
-fn action_view(a: &ActionItem) -> Value {
-    serde_json::json!({
-        "text": a.text,
-        "owner": a.owner,
-        "status": a.status.as_str(),
-        "status_label": a.status.label(),
-        "due": a.due.map(|d| d.to_string()),
-        "link": a.link,
-    })
+/// A heading of a body, for a table of contents.
+#[derive(Debug, Serialize)]
+pub struct TocEntryView<'a> {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its anchor.
+    pub id: &'a str,
+    /// Its text.
+    pub text: &'a str,
+}
+
+/// One timeline entry.
+#[derive(Debug, Serialize)]
+pub struct TimelineEntryView<'a> {
+    /// For display, in the site's time zone: `2023-02-07 09:12 UTC`.
+    pub at: String,
+    /// RFC 3339, for `<time datetime>`.
+    pub datetime: String,
+    /// What happened.
+    pub text: &'a str,
+}
+
+/// An instant, as the timeline shows it.
+#[derive(Debug, Serialize)]
+pub struct MomentView {
+    /// For display, in the site's time zone.
+    pub at: String,
+    /// RFC 3339.
+    pub datetime: String,
+}
+
+/// `incident.times`.
+#[derive(Debug, Serialize)]
+pub struct TimesView {
+    /// When it started.
+    pub started: Option<MomentView>,
+    /// When it was detected.
+    pub detected: Option<MomentView>,
+    /// When it was mitigated.
+    pub mitigated: Option<MomentView>,
+    /// When it was resolved.
+    pub resolved: Option<MomentView>,
+}
+
+/// A number of minutes, and the same in words.
+#[derive(Debug, Serialize)]
+pub struct DurationView {
+    /// Whole minutes.
+    pub minutes: i64,
+    /// `2 h 53 min`.
+    pub text: String,
+}
+
+/// `incident.durations`: minutes from the start.
+#[derive(Debug, Serialize)]
+pub struct DurationsView {
+    /// To detection.
+    pub detect: Option<DurationView>,
+    /// To mitigation.
+    pub mitigate: Option<DurationView>,
+    /// To resolution.
+    pub resolve: Option<DurationView>,
+}
+
+/// `{key, label, url}` of a lesson theme.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThemeRefView<'a> {
+    /// Key used in front-matter and URLs.
+    pub key: &'a str,
+    /// Heading.
+    pub label: &'a str,
+    /// Page path.
+    pub url: String,
+}
+
+/// A lesson. Which fields it has depends on the list: the lessons index leaves
+/// out `themes`, a group under its incident leaves out `incident`, and only a
+/// theme's page has `other_themes`.
+#[derive(Debug, Serialize)]
+pub struct LessonView<'a> {
+    /// What was learned.
+    pub text: &'a str,
+    /// Its themes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub themes: Option<Vec<ThemeRefView<'a>>>,
+    /// Its incident.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<BriefView<'a>>,
+    /// Its themes but the one of the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_themes: Option<Vec<ThemeRefView<'a>>>,
+}
+
+/// The lessons of one incident, on a component's page.
+#[derive(Debug, Serialize)]
+pub struct LessonGroupView<'a> {
+    /// The incident.
+    pub incident: BriefView<'a>,
+    /// Its lessons, without `incident`.
+    pub lessons: Vec<LessonView<'a>>,
+}
+
+/// An action item; in the list of every action item, with its incident.
+#[derive(Debug, Serialize)]
+pub struct ActionView<'a> {
+    /// What to do.
+    pub text: &'a str,
+    /// Who owns it.
+    pub owner: Option<&'a str>,
+    /// `open`, `in-progress`, `done` or `wont-do`.
+    pub status: &'static str,
+    /// The status as words.
+    pub status_label: &'static str,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    /// A link to a ticket.
+    pub link: Option<&'a str>,
+    /// Its incident (only in `actions` and `action_groups`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<BriefView<'a>>,
+}
+
+/// The action items of one status.
+#[derive(Debug, Serialize)]
+pub struct ActionGroupView<'a> {
+    /// The status.
+    pub status: &'static str,
+    /// The status as words.
+    pub label: &'static str,
+    /// How many items have it.
+    pub count: usize,
+    /// The items, in the order of `actions`.
+    pub items: Vec<&'a ActionView<'a>>,
+}
+
+/// A component with its counts by severity.
+#[derive(Debug, Serialize)]
+pub struct ComponentView<'a> {
+    /// Name shown.
+    pub name: &'a str,
+    /// Slug.
+    pub slug: &'a str,
+    /// Page path.
+    pub url: String,
+    /// Its configured category.
+    pub category: Option<&'a str>,
+    /// The category as a slug.
+    pub category_slug: Option<String>,
+    /// The category as a heading.
+    pub category_label: Option<String>,
+    /// Its configured description.
+    pub description: Option<&'a str>,
+    /// Its configured aliases.
+    pub aliases: &'a [String],
+    /// Incidents that name it.
+    pub count: usize,
+    /// Lessons of those incidents.
+    pub lessons: usize,
+    /// Those incidents per severity.
+    pub by_severity: Vec<SeverityCountView<'a>>,
+}
+
+/// The components of one category.
+#[derive(Debug, Serialize)]
+pub struct ComponentGroupView<'a> {
+    /// The category; `None` for the uncategorised.
+    pub category: Option<&'a str>,
+    /// The section's anchor.
+    pub id: String,
+    /// The heading.
+    pub label: String,
+    /// Its components, by name.
+    pub components: Vec<ComponentView<'a>>,
+    /// Distinct incidents of the group.
+    pub incidents: usize,
+    /// Those incidents per severity.
+    pub by_severity: Vec<SeverityCountView<'a>>,
+}
+
+/// A tag or organization.
+#[derive(Debug, Serialize)]
+pub struct TermView<'a> {
+    /// Name shown.
+    pub name: &'a str,
+    /// Slug.
+    pub slug: &'a str,
+    /// Page path.
+    pub url: String,
+    /// Incidents that name it.
+    pub count: usize,
+}
+
+/// A lesson theme with its counts.
+#[derive(Debug, Serialize)]
+pub struct ThemeView<'a> {
+    /// Key, label and page.
+    #[serde(flatten)]
+    pub theme: ThemeRefView<'a>,
+    /// Lessons in it.
+    pub count: usize,
+    /// Its configured keywords.
+    pub keywords: &'a [String],
+    /// Distinct incidents its lessons come from.
+    pub incidents: usize,
+    /// Those incidents per severity.
+    pub by_severity: Vec<SeverityCountView<'a>>,
+    /// Its lessons (only on the lessons index).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lessons: Option<Vec<LessonView<'a>>>,
+}
+
+/// The filters of the index page.
+#[derive(Debug, Serialize)]
+pub struct FacetsView<'a> {
+    /// Severities with incidents.
+    pub severities: Vec<FacetView<'a>>,
+    /// Components.
+    pub components: Vec<FacetView<'a>>,
+    /// Tags.
+    pub tags: Vec<FacetView<'a>>,
+    /// Years, newest first.
+    pub years: Vec<FacetView<'a>>,
+}
+
+/// One value of a filter.
+#[derive(Debug, Serialize)]
+pub struct FacetView<'a> {
+    /// The value matched against the list's `data-` attributes.
+    pub value: std::borrow::Cow<'a, str>,
+    /// The text shown.
+    pub label: std::borrow::Cow<'a, str>,
+    /// Incidents with it.
+    pub count: usize,
+    /// The page of that value (none for years).
+    pub url: Option<String>,
+}
+
+/// A plain page.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// URL slug.
+    pub slug: &'a str,
+    /// Page path.
+    pub url: String,
+    /// The rendered body, safe to embed.
+    pub body_html: &'a str,
+    /// The body's headings.
+    pub toc: Vec<TocEntryView<'a>>,
 }
 
 /// A category as a heading: a key written in lowercase with hyphens or
@@ -562,10 +437,13 @@ pub fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
         .to_string()
 }
 
-fn duration_view(minutes: Option<i64>) -> Value {
-    match minutes {
-        Some(m) => serde_json::json!({"minutes": m, "text": duration_text(m)}),
-        None => Value::Null,
+impl DurationView {
+    /// Whole minutes, and the same in words.
+    pub fn from_minutes(minutes: i64) -> DurationView {
+        DurationView {
+            minutes,
+            text: duration_text(minutes),
+        }
     }
 }
 

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::library::{IncidentIx, Library};
 
-use super::context::{GENERATOR, Views};
+use super::context::GENERATOR;
+use super::views::Views;
 
 #[derive(Serialize)]
 struct Export<'a> {

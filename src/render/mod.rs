@@ -7,12 +7,16 @@
 pub mod charts;
 pub mod context;
 pub mod export;
-mod page_context;
+pub mod page_context;
 pub mod plan;
 pub mod search;
 pub mod stats;
 pub mod template_errors;
 pub mod template_loops;
+pub mod views;
+
+#[cfg(test)]
+mod template_docs;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -32,10 +36,15 @@ use crate::library::{
 };
 use crate::markdown::highlight;
 use crate::progress::{Progress, Stage};
-use context::Views;
-use page_context::{PageContext, pick};
+use context::{AssetsView, NavView};
+use page_context::{
+    ActionsContext, BaseContext, ComponentContext, ComponentsContext, FeedContext, IncidentContext,
+    IndexContext, LessonsContext, NotFoundContext, OrganizationContext, PageContext, SearchContext,
+    SeverityContext, SitemapContext, StatsContext, TagContext, ThemeContext,
+};
 pub use plan::{OutputFile, Plan};
 use template_errors::Sources;
+use views::Views;
 
 /// How many incidents the feed carries.
 const FEED_SIZE: usize = 50;
@@ -335,19 +344,14 @@ pub fn report_failures(failures: impl IntoIterator<Item = PageFailure>, diags: &
     }
 }
 
-/// What every page of a library shares, computed once: the list of pages, the
-/// incident summaries, the variables common to all pages. Owns its data, so that
-/// a [`SiteRenderer`] can be made from it again whenever pages are wanted.
+/// What every page of a library shares, computed once: the list of pages, where
+/// each goes, and the sitemap's list. Owns its data, so that a [`SiteRenderer`] can
+/// be made from it again whenever pages are wanted.
 #[derive(Debug)]
 pub struct Prepared {
     jobs: Vec<Job>,
     /// The location of each job's page, relative to the site root.
     locations: Vec<String>,
-    summaries: Vec<Value>,
-    /// What a lesson or an action item shows of its incident.
-    briefs: Vec<Value>,
-    base: PageContext,
-    facets: Value,
     sitemap_urls: Vec<String>,
 }
 
@@ -360,18 +364,7 @@ impl Prepared {
     /// [`Prepared::new`], keeping only the pages for which `wanted` holds (for a
     /// check; the sitemap still lists every page).
     fn with_pages(library: &Library, config: &Config, wanted: impl Fn(Job) -> bool) -> Prepared {
-        let views = Views::new(library, config);
         let urls = &library.urls;
-        let mut base = PageContext::default();
-        base.insert("site", &views.site());
-        base.insert("nav", &views.nav());
-        base.insert("severities", views.severities());
-        base.insert("highlight_css_url", &urls.path(rel::HIGHLIGHT_CSS));
-        base.insert(
-            "assets",
-            &serde_json::json!({"css": urls.path("debrief.css"), "js": urls.path("debrief.js")}),
-        );
-
         let mut jobs = vec![Job::Home, Job::Incidents];
         jobs.extend(library.incidents.ids().map(Job::Incident));
         jobs.extend(library.by_severity.ids().map(Job::Severity));
@@ -389,7 +382,6 @@ impl Prepared {
             .map(|&job| job_rel(library, config, job))
             .collect();
 
-        let facets = views.facets();
         let sitemap_urls: Vec<String> = jobs
             .iter()
             .zip(&locations)
@@ -404,24 +396,9 @@ impl Prepared {
             .zip(locations)
             .filter(|(job, _)| wanted(*job))
             .unzip();
-        // Every list shows these: made once, and only when some page will be rendered.
-        let incident_count = if jobs.is_empty() {
-            0
-        } else {
-            library.incidents.len()
-        };
-        let (summaries, briefs): (Vec<Value>, Vec<Value>) = (0..incident_count)
-            .into_par_iter()
-            .map(IncidentIx::new)
-            .map(|n| (views.summary(n), views.brief(n)))
-            .unzip();
         Prepared {
             jobs,
             locations,
-            summaries,
-            briefs,
-            base,
-            facets,
             sitemap_urls,
         }
     }
@@ -437,6 +414,10 @@ pub struct SiteRenderer<'a> {
     templates: &'a Templates,
     prepared: &'a Prepared,
     views: Views<'a>,
+    /// What [`BaseContext`] borrows, made once.
+    nav: Vec<NavView<'a>>,
+    assets: AssetsView,
+    highlight_css_url: String,
 }
 
 impl<'a> SiteRenderer<'a> {
@@ -449,13 +430,17 @@ impl<'a> SiteRenderer<'a> {
         templates: &'a Templates,
         prepared: &'a Prepared,
     ) -> SiteRenderer<'a> {
+        let views = Views::new(library, config);
         SiteRenderer {
             library,
             config,
             theme,
             templates,
             prepared,
-            views: Views::new(library, config),
+            nav: views.nav(),
+            assets: views.assets(),
+            highlight_css_url: library.urls.path(rel::HIGHLIGHT_CSS),
+            views,
         }
     }
 
@@ -486,144 +471,210 @@ impl<'a> SiteRenderer<'a> {
 
     /// Renders page `i` into `out` as it goes.
     pub fn render_page_to(&self, i: usize, out: &mut dyn Write) -> Result<(), Box<PageFailure>> {
+        let ctx = self.page_context(i)?;
+        self.render_context(i, &ctx, out)
+    }
+
+    /// The variables of page `i`, from the context type of its kind.
+    fn page_context(&self, i: usize) -> Result<tera::Context, Box<PageFailure>> {
         let (library, views) = (self.library, &self.views);
-        let Prepared {
-            jobs,
-            locations,
-            summaries,
-            briefs,
-            base,
-            facets,
-            sitemap_urls,
-        } = self.prepared;
-        let job = jobs[i];
-        let location = &locations[i];
+        let job = self.prepared.jobs[i];
         let urls = &library.urls;
-        let tera = &self.templates.tera;
-        let mut ctx = base.clone();
-        ctx.insert("current_url", &urls.path(location));
-        ctx.insert("permalink", &urls.permalink(location));
-        let template = job.template();
+        let base = self.base(&self.prepared.locations[i]);
         match job {
             Job::Home | Job::Incidents => {
-                ctx.put("incidents", Value::Array(summaries.clone()));
-                ctx.put("facets", facets.clone());
+                let all: Vec<IncidentIx> = library.incidents.ids().collect();
+                let facets = views.facets();
+                let ctx = IndexContext {
+                    base,
+                    incidents: views.summaries(&all),
+                    facets: &facets,
+                };
+                self.to_context(i, &ctx)
             }
             Job::Incident(n) => {
-                let entry = views.entry(n);
-                ctx.put("incident", views.incident(n, &summaries[n.index()]));
-                ctx.put("related", pick(summaries, &entry.related));
                 let near = |m: Option<usize>| {
-                    m.and_then(|m| summaries.get(m))
-                        .cloned()
-                        .unwrap_or(Value::Null)
+                    m.filter(|&m| m < library.incidents.len())
+                        .map(|m| views.summary(IncidentIx::new(m)))
                 };
-                ctx.put("previous", near(Some(n.index() + 1)));
-                ctx.put("next", near(n.index().checked_sub(1)));
+                let ctx = IncidentContext {
+                    base,
+                    incident: views.incident(n),
+                    related: views.summaries(&views.entry(n).related),
+                    previous: near(Some(n.index() + 1)),
+                    next: near(n.index().checked_sub(1)),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Severity(s) => {
-                ctx.insert("severity", views.severity(s));
-                ctx.put("incidents", pick(summaries, &library.by_severity[s]));
+                let ctx = SeverityContext {
+                    base,
+                    severity: views.severity(s),
+                    incidents: views.summaries(&library.by_severity[s]),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Components => {
-                let list: Vec<Value> = (library.components.ids())
-                    .map(|c| views.component(c))
-                    .collect();
-                ctx.put("components", Value::Array(list));
-                ctx.put("component_groups", Value::Array(views.component_groups()));
+                let ctx = ComponentsContext {
+                    base,
+                    components: views.components(),
+                    component_groups: views.component_groups(),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Component(c) => {
-                let term = &library.components[c];
-                ctx.put("component", views.component(c));
-                ctx.put("incidents", pick(summaries, &term.incidents));
+                let incidents = &library.components[c].incidents;
                 // Grouped here, in one pass, rather than by filtering every lesson
                 // for every incident in the template.
-                let mut lessons = Vec::new();
-                let mut groups = Vec::new();
-                for &n in &term.incidents {
-                    let pairs: Vec<(IncidentIx, usize)> = (0..library.incidents[n].lessons.len())
-                        .map(|l| (n, l))
-                        .collect();
-                    if pairs.is_empty() {
-                        continue;
-                    }
-                    lessons.extend(views.lessons(&pairs, briefs));
-                    let mut entry = serde_json::Map::new();
-                    entry.insert("incident".into(), briefs[n.index()].clone());
-                    entry.insert("lessons".into(), Value::Array(views.grouped_lessons(n)));
-                    groups.push(Value::Object(entry));
-                }
-                ctx.put("lessons", Value::Array(lessons));
-                ctx.put("lesson_groups", Value::Array(groups));
+                let with_lessons = incidents
+                    .iter()
+                    .copied()
+                    .filter(|&n| !library.incidents[n].lessons.is_empty());
+                let ctx = ComponentContext {
+                    base,
+                    component: views.component(c),
+                    incidents: views.summaries(incidents),
+                    lessons: with_lessons
+                        .clone()
+                        .flat_map(|n| views.incident_lessons(n))
+                        .collect(),
+                    lesson_groups: with_lessons.map(|n| views.lesson_group(n)).collect(),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Lessons => {
-                let themes: Vec<Value> = library
-                    .used_themes()
-                    .map(|(t, entry)| {
-                        let mut v = views.theme(t);
-                        if let Value::Object(map) = &mut v {
-                            map.insert(
-                                "lessons".into(),
-                                Value::Array(views.index_lessons(&entry.lessons, briefs)),
-                            );
-                        }
-                        v
-                    })
-                    .collect();
-                ctx.put("themes", Value::Array(themes));
-                let with_lessons = library
-                    .incidents
-                    .iter()
-                    .filter(|e| !e.lessons.is_empty())
-                    .count();
-                let lesson_count: usize = library.incidents.iter().map(|e| e.lessons.len()).sum();
-                ctx.insert("lesson_count", &lesson_count);
-                ctx.insert("incident_count", &with_lessons);
+                let ctx = LessonsContext {
+                    base,
+                    themes: library
+                        .used_themes()
+                        .map(|(t, _)| views.index_theme(t))
+                        .collect(),
+                    lesson_count: library.incidents.iter().map(|e| e.lessons.len()).sum(),
+                    incident_count: library
+                        .incidents
+                        .iter()
+                        .filter(|e| !e.lessons.is_empty())
+                        .count(),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Theme(t) => {
-                ctx.put("theme", views.theme(t));
-                ctx.put("lessons", Value::Array(views.theme_lessons(t, briefs)));
+                let ctx = ThemeContext {
+                    base,
+                    theme: views.theme(t),
+                    lessons: views.theme_lessons(t),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Tag(t) => {
                 let term = &library.tags[t];
-                ctx.put("tag", views.term(term));
-                ctx.put("incidents", pick(summaries, &term.incidents));
+                let ctx = TagContext {
+                    base,
+                    tag: views.term(term),
+                    incidents: views.summaries(&term.incidents),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Organization(o) => {
                 let term = &library.organizations[o];
-                ctx.put("organization", views.term(term));
-                ctx.put("incidents", pick(summaries, &term.incidents));
+                let ctx = OrganizationContext {
+                    base,
+                    organization: views.term(term),
+                    incidents: views.summaries(&term.incidents),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Actions => {
-                let actions = views.actions(briefs);
-                ctx.put("action_groups", Value::Array(views.action_groups(&actions)));
-                ctx.put("actions", Value::Array(actions));
+                let actions = views.actions();
+                let ctx = ActionsContext {
+                    base,
+                    actions: &actions,
+                    action_groups: views.action_groups(&actions),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Stats => {
-                ctx.put("stats", stats::stats_view(views, briefs));
+                let ctx = StatsContext {
+                    base,
+                    stats: stats::stats_view(views),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Search => {
-                ctx.insert("search_index_url", &urls.path(rel::SEARCH_INDEX));
+                let ctx = SearchContext {
+                    base,
+                    search_index_url: urls.path(rel::SEARCH_INDEX),
+                };
+                self.to_context(i, &ctx)
             }
             Job::Page(p) => {
-                ctx.put("page", views.page(p));
+                let ctx = PageContext {
+                    base,
+                    page: views.page(p),
+                };
+                self.to_context(i, &ctx)
             }
-            Job::NotFound => {}
+            Job::NotFound => self.to_context(i, &NotFoundContext { base }),
             Job::Feed => {
-                let newest: Vec<Value> = summaries.iter().take(FEED_SIZE).cloned().collect();
-                ctx.put("incidents", Value::Array(newest));
+                let newest: Vec<IncidentIx> = library.incidents.ids().take(FEED_SIZE).collect();
                 let updated = library.incidents.first().map_or_else(
                     || "1970-01-01T00:00:00Z".to_string(),
                     |e| format!("{}T00:00:00Z", e.incident.date),
                 );
-                ctx.insert("updated", &updated);
+                let ctx = FeedContext {
+                    base,
+                    incidents: views.summaries(&newest),
+                    updated,
+                };
+                self.to_context(i, &ctx)
             }
             Job::Sitemap => {
-                ctx.insert("urls", &sitemap_urls);
+                let ctx = SitemapContext {
+                    base,
+                    urls: &self.prepared.sitemap_urls,
+                };
+                self.to_context(i, &ctx)
             }
         }
-        let ctx = ctx.into_tera();
-        tera.render_to(template, &ctx, out).map_err(|e| {
+    }
+
+    /// The variables every page has, for the page at `location`.
+    fn base(&self, location: &str) -> BaseContext<'_> {
+        let urls = &self.library.urls;
+        BaseContext {
+            site: self.views.site(),
+            nav: &self.nav,
+            severities: self.views.severities(),
+            current_url: urls.path(location),
+            permalink: urls.permalink(location),
+            highlight_css_url: &self.highlight_css_url,
+            assets: &self.assets,
+        }
+    }
+
+    /// A page's context as Tera takes it.
+    fn to_context(
+        &self,
+        i: usize,
+        context: &impl serde::Serialize,
+    ) -> Result<tera::Context, Box<PageFailure>> {
+        // Contexts are plain data with string keys, so this fails only on a bug.
+        tera::Context::from_serialize(context)
+            .map_err(|_| Box::new(PageFailure::internal(&self.prepared.locations[i])))
+    }
+
+    /// Renders page `i` from its variables into `out`.
+    fn render_context(
+        &self,
+        i: usize,
+        ctx: &tera::Context,
+        out: &mut dyn Write,
+    ) -> Result<(), Box<PageFailure>> {
+        let (library, job) = (self.library, self.prepared.jobs[i]);
+        let location = &self.prepared.locations[i];
+        let tera = &self.templates.tera;
+        let template = job.template();
+        tera.render_to(template, ctx, out).map_err(|e| {
             if let Some(io) = write_error(&e) {
                 return Box::new(PageFailure::write(&file_for(location), io));
             }
@@ -633,7 +684,7 @@ impl<'a> SiteRenderer<'a> {
                 _ => format!("/{location}"),
             };
             let diagnostic =
-                template_errors::render_error(tera, &self.templates.sources, template, &ctx, &e);
+                template_errors::render_error(tera, &self.templates.sources, template, ctx, &e);
             Box::new(PageFailure { diagnostic, page })
         })
     }

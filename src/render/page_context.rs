@@ -1,74 +1,221 @@
-//! The variables of one page, gathered as JSON values and handed to Tera in one move.
-//!
-//! Tera 1 copies every value passed to `Context::insert` through serde. Incident
-//! summaries are serialised once per build and cloned into each list that shows them,
-//! and views made for a single page are moved in, so a page pays for one copy of its
-//! data instead of a serialisation per insert.
+//! What each kind of page hands its template: one context type per page kind,
+//! each the shared [`BaseContext`] plus its own variables. `docs/templates.md`
+//! lists them by template; a test holds the two together.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
-use crate::library::IncidentIx;
+use super::context::{
+    ActionGroupView, ActionView, AssetsView, ComponentGroupView, ComponentView, FacetsView,
+    IncidentView, LessonGroupView, LessonView, NavView, PageView, SeverityView, SiteView,
+    SummaryView, TermView, ThemeView,
+};
+use super::stats::StatsView;
 
-/// A page's template variables, turned into a `tera::Context` just before rendering.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PageContext {
-    vars: Map<String, Value>,
+/// The variables every template receives.
+#[derive(Debug, Serialize)]
+pub struct BaseContext<'a> {
+    /// The site.
+    pub site: SiteView<'a>,
+    /// The plain pages, in navigation order.
+    pub nav: &'a [NavView<'a>],
+    /// Every severity, most severe first.
+    pub severities: &'a [SeverityView<'a>],
+    /// The path of the page being rendered.
+    pub current_url: String,
+    /// The absolute URL of the page being rendered.
+    pub permalink: String,
+    /// The path of the syntax highlighting style sheet.
+    pub highlight_css_url: &'a str,
+    /// The paths of the built-in assets.
+    pub assets: &'a AssetsView,
 }
 
-impl PageContext {
-    /// Serialises a view into the variable `key`.
-    pub(crate) fn insert<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
-        // Views are plain data with string keys, so serialising cannot fail.
-        let value = serde_json::to_value(value).unwrap_or(Value::Null);
-        self.vars.insert(key.to_string(), value);
-    }
-
-    /// Moves an already built value into the variable `key`.
-    pub(crate) fn put(&mut self, key: &str, value: Value) {
-        self.vars.insert(key.to_string(), value);
-    }
-
-    /// The Tera context, built by moving the values (no further copy).
-    pub(crate) fn into_tera(self) -> tera::Context {
-        tera::Context::from_value(Value::Object(self.vars)).unwrap_or_default()
-    }
+/// `index.html`: the home page and `/incidents/`.
+#[derive(Debug, Serialize)]
+pub struct IndexContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// Every incident, newest first.
+    pub incidents: Vec<SummaryView<'a>>,
+    /// The filters.
+    pub facets: &'a FacetsView<'a>,
 }
 
-/// The summaries at `indices`, as a JSON list.
-pub(crate) fn pick(summaries: &[Value], indices: &[IncidentIx]) -> Value {
-    Value::Array(
-        indices
-            .iter()
-            .map(|&n| summaries[n.index()].clone())
-            .collect(),
-    )
+/// `incident.html`.
+#[derive(Debug, Serialize)]
+pub struct IncidentContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The incident.
+    pub incident: IncidentView<'a>,
+    /// Related incidents, most related first.
+    pub related: Vec<SummaryView<'a>>,
+    /// The incident just older.
+    pub previous: Option<SummaryView<'a>>,
+    /// The incident just newer.
+    pub next: Option<SummaryView<'a>>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// `severity.html`.
+#[derive(Debug, Serialize)]
+pub struct SeverityContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The severity.
+    pub severity: &'a SeverityView<'a>,
+    /// Its incidents, newest first.
+    pub incidents: Vec<SummaryView<'a>>,
+}
 
-    #[test]
-    fn inserted_and_moved_values_reach_the_template() {
-        let mut ctx = PageContext::default();
-        ctx.insert("title", "Incidents");
-        ctx.put("list", serde_json::json!([{"slug": "a"}, {"slug": "b"}]));
-        let summaries = vec![
-            serde_json::json!({"slug": "x"}),
-            serde_json::json!({"slug": "y"}),
-        ];
-        ctx.put(
-            "picked",
-            pick(&summaries, &[IncidentIx::new(1), IncidentIx::new(0)]),
-        );
-        let mut tera = tera::Tera::default();
-        tera.add_raw_template(
-            "t",
-            "{{ title }}:{% for i in list %} {{ i.slug }}{% endfor %};{% for i in picked %} {{ i.slug }}{% endfor %}",
-        )
-        .unwrap();
-        let html = tera.render("t", &ctx.into_tera()).unwrap();
-        assert_eq!(html, "Incidents: a b; y x");
-    }
+/// `components.html`.
+#[derive(Debug, Serialize)]
+pub struct ComponentsContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// Every component, by slug.
+    pub components: Vec<ComponentView<'a>>,
+    /// The components by category.
+    pub component_groups: Vec<ComponentGroupView<'a>>,
+}
+
+/// `component.html`.
+#[derive(Debug, Serialize)]
+pub struct ComponentContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The component.
+    pub component: ComponentView<'a>,
+    /// Its incidents, newest first.
+    pub incidents: Vec<SummaryView<'a>>,
+    /// The lessons of those incidents.
+    pub lessons: Vec<LessonView<'a>>,
+    /// The same lessons by incident.
+    pub lesson_groups: Vec<LessonGroupView<'a>>,
+}
+
+/// `lessons.html`.
+#[derive(Debug, Serialize)]
+pub struct LessonsContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// Every used theme, with its lessons.
+    pub themes: Vec<ThemeView<'a>>,
+    /// Lessons in the library.
+    pub lesson_count: usize,
+    /// Incidents with lessons.
+    pub incident_count: usize,
+}
+
+/// `theme.html`.
+#[derive(Debug, Serialize)]
+pub struct ThemeContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The theme.
+    pub theme: ThemeView<'a>,
+    /// Its lessons, newest incident first.
+    pub lessons: Vec<LessonView<'a>>,
+}
+
+/// `tag.html`.
+#[derive(Debug, Serialize)]
+pub struct TagContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The tag.
+    pub tag: TermView<'a>,
+    /// Its incidents, newest first.
+    pub incidents: Vec<SummaryView<'a>>,
+}
+
+/// `organization.html`.
+#[derive(Debug, Serialize)]
+pub struct OrganizationContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The organization.
+    pub organization: TermView<'a>,
+    /// Its incidents, newest first.
+    pub incidents: Vec<SummaryView<'a>>,
+}
+
+/// `actions.html`.
+#[derive(Debug, Serialize)]
+pub struct ActionsContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// Every action item.
+    pub actions: &'a [ActionView<'a>],
+    /// The same items by status.
+    pub action_groups: Vec<ActionGroupView<'a>>,
+}
+
+/// `stats.html`.
+#[derive(Debug, Serialize)]
+pub struct StatsContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The figures and charts.
+    pub stats: StatsView<'a>,
+}
+
+/// `search.html`.
+#[derive(Debug, Serialize)]
+pub struct SearchContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The path of the search index's head.
+    pub search_index_url: String,
+}
+
+/// `page.html`.
+#[derive(Debug, Serialize)]
+pub struct PageContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The page.
+    pub page: PageView<'a>,
+}
+
+/// `404.html`.
+#[derive(Debug, Serialize)]
+pub struct NotFoundContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+}
+
+/// `atom.xml`.
+#[derive(Debug, Serialize)]
+pub struct FeedContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The newest incidents.
+    pub incidents: Vec<SummaryView<'a>>,
+    /// The date of the newest, as an RFC 3339 instant.
+    pub updated: String,
+}
+
+/// `sitemap.xml`.
+#[derive(Debug, Serialize)]
+pub struct SitemapContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// The permalink of every page.
+    pub urls: &'a [String],
 }

@@ -3,10 +3,14 @@
 //! it. Every list is in a fixed order so that the page is byte-identical for
 //! the same input.
 
-use serde_json::Value;
+use serde::Serialize;
 
 use super::charts::{self, Category, Chart, Series};
-use super::context::{Views, duration_text};
+use super::context::{
+    BriefView, ComponentView, DurationView, SeverityCountView, SeverityView, ThemeView,
+    duration_text,
+};
+use super::views::Views;
 use crate::content::ActionStatus;
 use crate::library::{ComponentIx, IncidentIx, ThemeIx};
 
@@ -24,16 +28,128 @@ const RESOLVE_RANGES: [(&str, i64); 6] = [
 ];
 
 /// Everything `stats.html` receives as `stats`.
-pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
+#[derive(Debug, Serialize)]
+pub struct StatsView<'a> {
+    /// Incidents in the library.
+    pub total: usize,
+    /// The headline counts.
+    pub totals: TotalsView,
+    /// Incidents per year, oldest first.
+    pub years: Vec<YearView<'a>>,
+    /// The components with the most incidents.
+    pub top_components: Vec<ComponentView<'a>>,
+    /// Every used theme, largest first.
+    pub themes: Vec<ThemeView<'a>>,
+    /// The incidents with a time to resolve, longest first.
+    pub resolve: Vec<ResolveView<'a>>,
+    /// How many took how long, by range.
+    pub resolve_ranges: Vec<RangeView<'a>>,
+    /// The median time to resolve of each severity that has one.
+    pub resolve_by_severity: Vec<SeverityMedianView<'a>>,
+    /// The median time to resolve of the library.
+    pub median_resolve: Option<DurationView>,
+    /// The charts.
+    pub charts: ChartsView,
+}
+
+/// `stats.totals`.
+#[derive(Debug, Serialize)]
+pub struct TotalsView {
+    /// Incidents.
+    pub incidents: usize,
+    /// Components.
+    pub components: usize,
+    /// Lessons.
+    pub lessons: usize,
+    /// Action items open or in progress.
+    pub open_actions: usize,
+}
+
+/// The incidents of one year.
+#[derive(Debug, Serialize)]
+pub struct YearView<'a> {
+    /// The year.
+    pub year: i16,
+    /// Its incidents.
+    pub total: usize,
+    /// Its incidents per severity.
+    pub by_severity: Vec<SeverityCountView<'a>>,
+}
+
+/// An incident and how long it took to resolve.
+#[derive(Debug, Serialize)]
+pub struct ResolveView<'a> {
+    /// The incident.
+    pub incident: BriefView<'a>,
+    /// Whole minutes.
+    pub minutes: i64,
+    /// The same in words.
+    pub text: String,
+}
+
+/// One range of times to resolve.
+#[derive(Debug, Serialize)]
+pub struct RangeView<'a> {
+    /// `Under 1 h` and so on.
+    pub label: String,
+    /// Incidents in it.
+    pub total: u64,
+    /// Those incidents per severity.
+    pub by_severity: Vec<SeverityCountView<'a>>,
+}
+
+/// The median time to resolve of one severity.
+#[derive(Debug, Serialize)]
+pub struct SeverityMedianView<'a> {
+    /// The severity.
+    pub severity: &'a SeverityView<'a>,
+    /// Its incidents with a time to resolve.
+    pub count: usize,
+    /// Their median.
+    pub median: DurationView,
+}
+
+/// `stats.charts`.
+#[derive(Debug, Serialize)]
+pub struct ChartsView {
+    /// Incidents per year.
+    pub years: ChartView,
+    /// Top components.
+    pub components: ChartView,
+    /// Lessons per theme.
+    pub themes: ChartView,
+    /// Time to resolve.
+    pub resolve: ChartView,
+}
+
+/// One chart: an inline SVG and what describes it.
+#[derive(Debug, Serialize)]
+pub struct ChartView {
+    /// Element id.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// A sentence for readers who cannot see it.
+    pub description: String,
+    /// The SVG, safe to embed.
+    pub svg: String,
+}
+
+/// Everything `stats.html` receives as `stats`.
+pub fn stats_view<'v>(views: &'v Views<'_>) -> StatsView<'v> {
     let lib = views.library;
     let series = severity_series(views);
     let total = lib.incidents.len();
 
     // Incidents per year, stacked by severity.
-    let years: Vec<Value> = lib
+    let years: Vec<YearView<'_>> = lib
         .by_year
         .iter()
-        .map(|(year, list)| serde_json::json!({"year": year, "total": list.len(), "by_severity": views.by_severity(list)}))
+        .map(|(&year, list)| YearView {
+            year,
+            total: list.len(),
+            by_severity: views.by_severity(list),
+        })
         .collect();
     let year_categories: Vec<Category> = lib
         .by_year
@@ -62,7 +178,8 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
             .then(a.cmp(&b))
     });
     ranked.truncate(TOP_COMPONENTS);
-    let top_components: Vec<Value> = ranked.iter().map(|&c| views.component(c)).collect();
+    let top_components: Vec<ComponentView<'_>> =
+        ranked.iter().map(|&c| views.component(c)).collect();
     let component_categories: Vec<Category> = ranked
         .iter()
         .map(|&c| Category {
@@ -168,32 +285,26 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
         }
         None => "No incident records how long it took to resolve.".to_string(),
     };
-    let by_severity_resolve: Vec<Value> = (lib.by_severity.ids())
+    let by_severity_resolve: Vec<SeverityMedianView<'_>> = (lib.by_severity.ids())
         .filter_map(|s| {
             let minutes: Vec<i64> = resolve
                 .iter()
                 .filter(|&&(_, n)| lib.incidents[n].severity == s)
                 .map(|r| r.0)
                 .collect();
-            median(&minutes).map(|m| {
-                serde_json::json!({
-                    "severity": views.severity(s),
-                    "count": minutes.len(),
-                    "median": {"minutes": m, "text": duration_text(m)},
-                })
+            median(&minutes).map(|m| SeverityMedianView {
+                severity: views.severity(s),
+                count: minutes.len(),
+                median: DurationView::from_minutes(m),
             })
         })
         .collect();
-    let resolve_ranges: Vec<Value> = resolve_categories
+    let resolve_ranges: Vec<RangeView<'_>> = resolve_categories
         .iter()
-        .map(|c| {
-            serde_json::json!({
-                "label": c.label,
-                "total": c.total(),
-                "by_severity": views.severities().iter().zip(&c.values)
-                    .map(|(s, count)| serde_json::json!({"severity": s, "count": count}))
-                    .collect::<Vec<_>>(),
-            })
+        .map(|c| RangeView {
+            label: c.label.clone(),
+            total: c.total(),
+            by_severity: views.with_severities(c.values.clone()),
         })
         .collect();
     let resolve_chart = Chart {
@@ -212,47 +323,44 @@ pub fn stats_view(views: &Views<'_>, briefs: &[Value]) -> Value {
         .filter(|a| matches!(a.status, ActionStatus::Open | ActionStatus::InProgress))
         .count();
 
-    serde_json::json!({
-        "total": total,
-        "totals": {
-            "incidents": total,
-            "components": lib.components.len(),
-            "lessons": lesson_total,
-            "open_actions": open_actions,
+    StatsView {
+        total,
+        totals: TotalsView {
+            incidents: total,
+            components: lib.components.len(),
+            lessons: lesson_total,
+            open_actions,
         },
-        "years": years,
-        "top_components": top_components,
-        "themes": themes.iter().map(|&(t, _)| views.theme(t)).collect::<Vec<_>>(),
-        "resolve": resolve.iter().map(|&(m, n)| resolve_entry(&briefs[n.index()], m)).collect::<Vec<_>>(),
-        "resolve_ranges": resolve_ranges,
-        "resolve_by_severity": by_severity_resolve,
-        "median_resolve": median_all.map(|m| serde_json::json!({"minutes": m, "text": duration_text(m)})),
-        "charts": {
-            "years": chart_view(&years_chart, charts::columns(&years_chart)),
-            "components": chart_view(&components_chart, charts::bars(&components_chart)),
-            "themes": chart_view(&themes_chart, charts::bars(&themes_chart)),
-            "resolve": chart_view(&resolve_chart, charts::bars(&resolve_chart)),
+        years,
+        top_components,
+        themes: themes.iter().map(|&(t, _)| views.theme(t)).collect(),
+        resolve: resolve
+            .iter()
+            .map(|&(minutes, n)| ResolveView {
+                incident: views.brief(n),
+                minutes,
+                text: duration_text(minutes),
+            })
+            .collect(),
+        resolve_ranges,
+        resolve_by_severity: by_severity_resolve,
+        median_resolve: median_all.map(DurationView::from_minutes),
+        charts: ChartsView {
+            years: chart_view(&years_chart, charts::columns(&years_chart)),
+            components: chart_view(&components_chart, charts::bars(&components_chart)),
+            themes: chart_view(&themes_chart, charts::bars(&themes_chart)),
+            resolve: chart_view(&resolve_chart, charts::bars(&resolve_chart)),
         },
-    })
+    }
 }
 
-/// `{incident, minutes, text}`, built by hand so that the brief is cloned rather than
-/// serialised into a copy (`json!`), for every incident of the library.
-fn resolve_entry(brief: &Value, minutes: i64) -> Value {
-    let mut entry = serde_json::Map::new();
-    entry.insert("incident".into(), brief.clone());
-    entry.insert("minutes".into(), minutes.into());
-    entry.insert("text".into(), duration_text(minutes).into());
-    Value::Object(entry)
-}
-
-fn chart_view(chart: &Chart, svg: String) -> Value {
-    serde_json::json!({
-        "id": chart.id,
-        "title": chart.title,
-        "description": chart.description,
-        "svg": svg,
-    })
+fn chart_view(chart: &Chart, svg: String) -> ChartView {
+    ChartView {
+        id: chart.id.clone(),
+        title: chart.title.clone(),
+        description: chart.description.clone(),
+        svg,
+    }
 }
 
 /// One series per configured severity, most severe first.

@@ -159,26 +159,6 @@ fn the_readme_links_the_docs() {
     }
 }
 
-#[test]
-fn the_template_guide_names_every_variable_a_template_receives() {
-    let guide = repo_file("docs/templates.md");
-    let render = repo_file("src/render/mod.rs");
-    // Variables are serialised in with `.insert("name", ..)` or moved in with
-    // `.put("name", ..)`.
-    let names: Vec<&str> = [".insert(\"", ".put(\""]
-        .iter()
-        .flat_map(|call| render.split(call).skip(1))
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
-    assert!(names.contains(&"incident") && names.contains(&"site"));
-    for name in names {
-        assert!(
-            guide.contains(&format!("`{name}`")),
-            "docs/templates.md does not describe the template variable `{name}`"
-        );
-    }
-}
-
 /// Runs a CI example's build command, as written, on a site from `debrief init`,
 /// with the host's variable standing for a project page under a sub-path.
 fn run_documented_build(command: &str, variable: &str, url: &str, base_path: &str) {

@@ -1,0 +1,542 @@
+//! Builds the views of [`super::context`] from a library and its config. Views
+//! borrow what the library holds and make only the strings it does not (paths,
+//! dates, counts); nothing here serialises or reads JSON back.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::context::{
+    ActionGroupView, ActionView, AssetsView, BriefView, ComponentGroupView, ComponentView,
+    DurationView, DurationsView, FacetView, FacetsView, IncidentView, LessonGroupView, LessonView,
+    LinkView, MomentView, NavView, PageView, SeverityCountView, SeverityView, SiteView,
+    SummaryView, TermView, ThemeRefView, ThemeView, TimelineEntryView, TimesView, TocEntryView,
+    category_label, display_time,
+};
+use crate::config::{Config, Severity};
+use crate::content::{ActionItem, ActionStatus};
+use crate::library::urls::rel;
+use crate::library::{ComponentIx, Entry, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
+
+/// Builds views; holds what every view needs.
+pub struct Views<'a> {
+    /// The library.
+    pub library: &'a Library,
+    /// The config.
+    pub config: &'a Config,
+    severities: Vec<SeverityView<'a>>,
+}
+
+impl<'a> Views<'a> {
+    /// Prepares the views of a library.
+    pub fn new(library: &'a Library, config: &'a Config) -> Views<'a> {
+        let severities = config
+            .severities
+            .iter()
+            .enumerate()
+            .map(|(i, s)| severity_view(library, s, library.by_severity[SeverityIx::new(i)].len()))
+            .collect();
+        Views {
+            library,
+            config,
+            severities,
+        }
+    }
+
+    /// The site.
+    pub fn site(&self) -> SiteView<'a> {
+        SiteView {
+            title: &self.config.title,
+            description: &self.config.description,
+            language: &self.config.language,
+            base_url: self.library.urls.base_url(),
+            base_path: self.library.urls.base_path(),
+            generator: super::context::GENERATOR,
+        }
+    }
+
+    /// Every severity, most severe first.
+    pub fn severities(&self) -> &[SeverityView<'a>] {
+        &self.severities
+    }
+
+    /// The severity view at an index of the config.
+    pub fn severity(&self, s: SeverityIx) -> &SeverityView<'a> {
+        &self.severities[s.index()]
+    }
+
+    /// The entry of an incident.
+    pub fn entry(&self, n: IncidentIx) -> &'a Entry {
+        &self.library.incidents[n]
+    }
+
+    fn path(&self, rel: &str) -> String {
+        self.library.urls.path(rel)
+    }
+
+    fn term_link(&self, term: &'a Term) -> LinkView<'a> {
+        LinkView {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.path(&term.rel),
+        }
+    }
+
+    /// The paths of the built-in assets.
+    pub fn assets(&self) -> AssetsView {
+        AssetsView {
+            css: self.path("debrief.css"),
+            js: self.path("debrief.js"),
+        }
+    }
+
+    /// The links to the plain pages, for `nav`.
+    pub fn nav(&self) -> Vec<NavView<'a>> {
+        self.library
+            .pages
+            .iter()
+            .map(|p| NavView {
+                title: &p.page.title,
+                url: self.path(&p.rel),
+            })
+            .collect()
+    }
+
+    /// Incident `n` as lists of lessons and action items name it.
+    pub fn brief(&self, n: IncidentIx) -> BriefView<'_> {
+        let e = &self.library.incidents[n];
+        let i = &e.incident;
+        BriefView {
+            slug: &i.slug.value,
+            url: self.path(&e.rel),
+            title: &i.title,
+            date: i.date.to_string(),
+            year: i.date.year(),
+            severity: &self.severities[e.severity.index()],
+        }
+    }
+
+    /// Incident `n` as it appears in lists.
+    pub fn summary(&self, n: IncidentIx) -> SummaryView<'_> {
+        let e = &self.library.incidents[n];
+        let i = &e.incident;
+        let lib = self.library;
+        SummaryView {
+            slug: &i.slug.value,
+            url: self.path(&e.rel),
+            permalink: lib.urls.permalink(&e.rel),
+            title: &i.title,
+            date: i.date.to_string(),
+            year: i.date.year(),
+            severity: &self.severities[e.severity.index()],
+            organization: e
+                .organization
+                .map(|o| self.term_link(&lib.organizations[o])),
+            components: e
+                .components
+                .iter()
+                .map(|&c| self.term_link(&lib.components[c]))
+                .collect(),
+            tags: e
+                .tags
+                .iter()
+                .map(|&t| self.term_link(&lib.tags[t]))
+                .collect(),
+            summary: &e.summary,
+            draft: i.draft,
+            visibility: i.visibility.as_str(),
+        }
+    }
+
+    /// The summaries of the incidents at `indices`, in that order.
+    pub fn summaries(&self, indices: &[IncidentIx]) -> Vec<SummaryView<'_>> {
+        indices.iter().map(|&n| self.summary(n)).collect()
+    }
+
+    /// Incident `n` with everything its own page shows.
+    pub fn incident(&self, n: IncidentIx) -> IncidentView<'_> {
+        let e = &self.library.incidents[n];
+        let i = &e.incident;
+        let tz = &self.config.timezone;
+        let moment = |ts: Option<jiff::Timestamp>| {
+            ts.map(|ts| MomentView {
+                at: display_time(ts, tz),
+                datetime: ts.to_string(),
+            })
+        };
+        IncidentView {
+            summary: self.summary(n),
+            impact: i.impact.as_deref(),
+            authors: &i.authors,
+            source: i.source.as_deref(),
+            body_html: &e.body.html,
+            toc: toc(&e.body.toc),
+            lessons: (0..e.lessons.len())
+                .map(|l| self.lesson(n, l, true, false))
+                .collect(),
+            action_items: i.action_items.iter().map(action_view).collect(),
+            timeline: i
+                .timeline
+                .iter()
+                .map(|t| TimelineEntryView {
+                    at: display_time(t.at, tz),
+                    datetime: t.at.to_string(),
+                    text: &t.text,
+                })
+                .collect(),
+            times: TimesView {
+                started: moment(i.started),
+                detected: moment(i.detected),
+                mitigated: moment(i.mitigated),
+                resolved: moment(i.resolved),
+            },
+            durations: DurationsView {
+                detect: e.time_to_detect.map(DurationView::from_minutes),
+                mitigate: e.time_to_mitigate.map(DurationView::from_minutes),
+                resolve: e.time_to_resolve.map(DurationView::from_minutes),
+            },
+            extra: &i.extra,
+        }
+    }
+
+    /// `{key, label, url}` of a theme.
+    pub fn theme_ref(&self, t: ThemeIx) -> ThemeRefView<'a> {
+        let theme = &self.library.themes[t];
+        ThemeRefView {
+            key: &theme.theme.key,
+            label: &theme.theme.label,
+            url: self.path(&theme.rel),
+        }
+    }
+
+    /// A component with its counts by severity.
+    pub fn component(&self, c: ComponentIx) -> ComponentView<'_> {
+        let term = &self.library.components[c];
+        let definition = term.definition.map(|d| &self.config.components[d.index()]);
+        let category = definition.and_then(|d| d.category.as_deref());
+        ComponentView {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.path(&term.rel),
+            category,
+            category_slug: category.map(crate::slug::slugify),
+            category_label: category.map(category_label),
+            description: definition.and_then(|d| d.description.as_deref()),
+            aliases: definition.map(|d| d.aliases.as_slice()).unwrap_or_default(),
+            count: term.incidents.len(),
+            lessons: term
+                .incidents
+                .iter()
+                .map(|&n| self.library.incidents[n].lessons.len())
+                .sum(),
+            by_severity: self.by_severity(&term.incidents),
+        }
+    }
+
+    /// Every component, in slug order.
+    pub fn components(&self) -> Vec<ComponentView<'_>> {
+        (self.library.components.ids())
+            .map(|c| self.component(c))
+            .collect()
+    }
+
+    /// Every component grouped by its configured category, categories in name
+    /// order (case-insensitive) and the uncategorised last, components by name
+    /// within each; a group's `incidents` counts its distinct incidents.
+    pub fn component_groups(&self) -> Vec<ComponentGroupView<'_>> {
+        let lib = self.library;
+        let mut groups: BTreeMap<(bool, &str), Vec<ComponentIx>> = BTreeMap::new();
+        for (c, term) in lib.components.indexed() {
+            let category = term
+                .definition
+                .and_then(|d| self.config.components[d.index()].category.as_deref());
+            let key = match category {
+                Some(name) => (false, name),
+                None => (true, ""),
+            };
+            groups.entry(key).or_default().push(c);
+        }
+        let mut groups: Vec<((bool, &str), Vec<ComponentIx>)> = groups.into_iter().collect();
+        groups.sort_by(|a, b| {
+            (a.0.0, a.0.1.to_lowercase(), a.0.1).cmp(&(b.0.0, b.0.1.to_lowercase(), b.0.1))
+        });
+        groups
+            .into_iter()
+            .map(|((uncategorised, name), mut members)| {
+                members.sort_by(|&a, &b| {
+                    let (x, y) = (&lib.components[a].name, &lib.components[b].name);
+                    x.to_lowercase().cmp(&y.to_lowercase()).then(x.cmp(y))
+                });
+                let mut incidents: Vec<IncidentIx> = members
+                    .iter()
+                    .flat_map(|&c| lib.components[c].incidents.iter().copied())
+                    .collect();
+                incidents.sort_unstable();
+                incidents.dedup();
+                let (category, id, label) = if uncategorised {
+                    (
+                        None,
+                        "uncategorised".to_string(),
+                        "Uncategorised".to_string(),
+                    )
+                } else {
+                    (
+                        Some(name),
+                        format!("category-{}", crate::slug::slugify(name)),
+                        category_label(name),
+                    )
+                };
+                ComponentGroupView {
+                    category,
+                    id,
+                    label,
+                    components: members.iter().map(|&c| self.component(c)).collect(),
+                    incidents: incidents.len(),
+                    by_severity: self.by_severity(&incidents),
+                }
+            })
+            .collect()
+    }
+
+    /// `[{severity, count}]` in severity order for a set of incidents.
+    pub fn by_severity(&self, incidents: &[IncidentIx]) -> Vec<SeverityCountView<'_>> {
+        let mut counts = vec![0u64; self.severities.len()];
+        for &n in incidents {
+            counts[self.library.incidents[n].severity.index()] += 1;
+        }
+        self.with_severities(counts)
+    }
+
+    /// Counts given in severity order, each with its severity.
+    pub fn with_severities(&self, counts: Vec<u64>) -> Vec<SeverityCountView<'_>> {
+        self.severities
+            .iter()
+            .zip(counts)
+            .map(|(severity, count)| SeverityCountView { severity, count })
+            .collect()
+    }
+
+    /// A tag or organization.
+    pub fn term(&self, term: &'a Term) -> TermView<'a> {
+        TermView {
+            name: &term.name,
+            slug: &term.slug,
+            url: self.path(&term.rel),
+            count: term.incidents.len(),
+        }
+    }
+
+    /// A theme with its lesson count, keywords, and the incidents its lessons
+    /// come from; without its lessons.
+    pub fn theme(&self, t: ThemeIx) -> ThemeView<'_> {
+        let entry = &self.library.themes[t];
+        let mut incidents: Vec<IncidentIx> = entry.lessons.iter().map(|&(n, _)| n).collect();
+        incidents.sort_unstable();
+        incidents.dedup();
+        ThemeView {
+            theme: self.theme_ref(t),
+            count: entry.lessons.len(),
+            keywords: &entry.theme.keywords,
+            incidents: incidents.len(),
+            by_severity: self.by_severity(&incidents),
+            lessons: None,
+        }
+    }
+
+    /// Theme `t` as the lessons index lists it: with its lessons, each without the
+    /// list of its themes, which would be the largest part of the largest page.
+    pub fn index_theme(&self, t: ThemeIx) -> ThemeView<'_> {
+        let lessons = self.library.themes[t]
+            .lessons
+            .iter()
+            .map(|&(n, l)| self.lesson(n, l, false, true))
+            .collect();
+        ThemeView {
+            lessons: Some(lessons),
+            ..self.theme(t)
+        }
+    }
+
+    /// Lesson `l` of incident `n`, with its themes and its incident as asked.
+    fn lesson(&self, n: IncidentIx, l: usize, themes: bool, incident: bool) -> LessonView<'_> {
+        let lesson = &self.library.incidents[n].lessons[l];
+        LessonView {
+            text: &lesson.text,
+            themes: themes.then(|| lesson.themes.iter().map(|&t| self.theme_ref(t)).collect()),
+            incident: incident.then(|| self.brief(n)),
+            other_themes: None,
+        }
+    }
+
+    /// The lessons of incident `n`, each with its themes and its incident.
+    pub fn incident_lessons(&self, n: IncidentIx) -> impl Iterator<Item = LessonView<'_>> {
+        (0..self.library.incidents[n].lessons.len()).map(move |l| self.lesson(n, l, true, true))
+    }
+
+    /// The lessons of incident `n` with its brief, for a group that names the
+    /// incident itself: the lessons leave it out.
+    pub fn lesson_group(&self, n: IncidentIx) -> LessonGroupView<'_> {
+        LessonGroupView {
+            incident: self.brief(n),
+            lessons: (0..self.library.incidents[n].lessons.len())
+                .map(|l| self.lesson(n, l, true, false))
+                .collect(),
+        }
+    }
+
+    /// The lessons of theme `t`, each with `other_themes`: its themes but this one.
+    pub fn theme_lessons(&self, t: ThemeIx) -> Vec<LessonView<'_>> {
+        self.library.themes[t]
+            .lessons
+            .iter()
+            .map(|&(n, l)| {
+                let mut lesson = self.lesson(n, l, true, true);
+                let others = self.library.incidents[n].lessons[l]
+                    .themes
+                    .iter()
+                    .filter(|&&other| other != t)
+                    .map(|&other| self.theme_ref(other))
+                    .collect();
+                lesson.other_themes = Some(others);
+                lesson
+            })
+            .collect()
+    }
+
+    /// Action items across incidents: open and in progress first, then by due date.
+    pub fn actions(&self) -> Vec<ActionView<'_>> {
+        let mut items: Vec<(&ActionItem, IncidentIx)> = self
+            .library
+            .incidents
+            .indexed()
+            .flat_map(|(n, e)| e.incident.action_items.iter().map(move |a| (a, n)))
+            .collect();
+        // Statuses in their declared order (open, in progress, done, won't do),
+        // then the nearest due date, items without one last, then newest incident.
+        items.sort_by_key(|&(a, n)| (a.status, a.due.is_none(), a.due, n));
+        items
+            .into_iter()
+            .map(|(a, n)| ActionView {
+                incident: Some(self.brief(n)),
+                ..action_view(a)
+            })
+            .collect()
+    }
+
+    /// Action items grouped by status, in the order of `ActionStatus::ALL`, every
+    /// status present even when empty.
+    pub fn action_groups<'v>(&self, actions: &'v [ActionView<'v>]) -> Vec<ActionGroupView<'v>> {
+        ActionStatus::ALL
+            .iter()
+            .map(|status| {
+                let items: Vec<&ActionView<'_>> = actions
+                    .iter()
+                    .filter(|a| a.status == status.as_str())
+                    .collect();
+                ActionGroupView {
+                    status: status.as_str(),
+                    label: status.label(),
+                    count: items.len(),
+                    items,
+                }
+            })
+            .collect()
+    }
+
+    /// Facets for the index filters, each sorted by count then label.
+    pub fn facets(&self) -> FacetsView<'a> {
+        let lib = self.library;
+        let terms = |terms: &'a [Term]| {
+            let mut items: Vec<FacetView<'a>> = terms
+                .iter()
+                .map(|t| FacetView {
+                    value: Cow::Borrowed(&t.slug),
+                    label: Cow::Borrowed(&t.name),
+                    count: t.incidents.len(),
+                    url: Some(self.path(&t.rel)),
+                })
+                .collect();
+            items.sort_by(|a, b| {
+                b.count
+                    .cmp(&a.count)
+                    .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
+            });
+            items
+        };
+        let severities = self
+            .severities
+            .iter()
+            .filter(|s| s.count > 0)
+            .map(|s| FacetView {
+                value: Cow::Owned(s.key.to_lowercase()),
+                label: Cow::Owned(format!("{} {}", s.emoji, s.label).trim().to_string()),
+                count: s.count,
+                url: Some(s.url.clone()),
+            })
+            .collect();
+        let years = lib
+            .by_year
+            .iter()
+            .rev()
+            .map(|(year, list)| FacetView {
+                value: Cow::Owned(year.to_string()),
+                label: Cow::Owned(year.to_string()),
+                count: list.len(),
+                url: None,
+            })
+            .collect();
+        FacetsView {
+            severities,
+            components: terms(&lib.components),
+            tags: terms(&lib.tags),
+            years,
+        }
+    }
+
+    /// Plain page `n`.
+    pub fn page(&self, n: PageIx) -> PageView<'a> {
+        let p = &self.library.pages[n];
+        PageView {
+            title: &p.page.title,
+            slug: &p.page.slug.value,
+            url: self.path(&p.rel),
+            body_html: &p.body.html,
+            toc: toc(&p.body.toc),
+        }
+    }
+}
+
+fn severity_view<'a>(library: &Library, s: &'a Severity, count: usize) -> SeverityView<'a> {
+    SeverityView {
+        key: &s.key,
+        label: &s.label,
+        emoji: &s.emoji,
+        color: &s.color,
+        description: &s.description,
+        rank: s.rank,
+        count,
+        url: library.urls.path(&rel::severity(&s.key)),
+    }
+}
+
+fn action_view(a: &ActionItem) -> ActionView<'_> {
+    ActionView {
+        text: &a.text,
+        owner: a.owner.as_deref(),
+        status: a.status.as_str(),
+        status_label: a.status.label(),
+        due: a.due.map(|d| d.to_string()),
+        link: a.link.as_deref(),
+        incident: None,
+    }
+}
+
+fn toc(headings: &[(u8, String, String)]) -> Vec<TocEntryView<'_>> {
+    headings
+        .iter()
+        .map(|(level, id, text)| TocEntryView {
+            level: *level,
+            id,
+            text,
+        })
+        .collect()
+}
