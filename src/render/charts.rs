@@ -23,7 +23,7 @@ const MAX_LABEL_CHARS: usize = 44;
 /// One series of a chart: a severity in a stacked chart, or the single series of
 /// a plain one.
 #[derive(Debug, Clone)]
-pub struct Series {
+pub(crate) struct Series {
     /// Name shown in tooltips and legends, such as `🤬 Production`.
     pub label: String,
     /// A CSS colour put in the `--sev` custom property, when the series has one.
@@ -34,7 +34,7 @@ pub struct Series {
 
 /// One category (a bar or a column) with a value per series.
 #[derive(Debug, Clone)]
-pub struct Category {
+pub(crate) struct Category {
     /// Label on the axis.
     pub label: String,
     /// One value per series, in series order.
@@ -43,14 +43,14 @@ pub struct Category {
 
 impl Category {
     /// The sum of the category's values.
-    pub fn total(&self) -> u64 {
+    pub(crate) fn total(&self) -> u64 {
         self.values.iter().sum()
     }
 }
 
 /// What a chart shows and how it is named.
 #[derive(Debug, Clone)]
-pub struct Chart {
+pub(crate) struct Chart {
     /// Prefix of the ids inside the SVG (`<id>-title`, `<id>-desc`).
     pub id: String,
     /// The accessible name, also shown as the heading above the chart.
@@ -124,7 +124,7 @@ impl Chart {
 
 /// Vertical columns, one per category, with the series stacked bottom-up: for an
 /// ordered axis such as years or duration ranges.
-pub fn columns(chart: &Chart) -> String {
+pub(crate) fn columns(chart: &Chart) -> String {
     let (left, right, top, bottom) = (34.0, 6.0, 22.0, 28.0);
     let height = top + COLUMN_PLOT_HEIGHT + bottom;
     let scale = Scale::new(chart.max_total());
@@ -224,7 +224,7 @@ pub fn columns(chart: &Chart) -> String {
 
 /// Horizontal bars, one per category, each under its own label so long names
 /// keep the full width on a phone: for ranked lists such as top components.
-pub fn bars(chart: &Chart) -> String {
+pub(crate) fn bars(chart: &Chart) -> String {
     let (label_height, bar_height, gap) = (18.0, 16.0, 12.0);
     let row = label_height + bar_height + gap;
     let value_room = 34.0;

@@ -6,11 +6,11 @@
 use serde::Serialize;
 
 /// The generator string for pages, the feed and the export.
-pub const GENERATOR: &str = concat!("debrief ", env!("CARGO_PKG_VERSION"));
+pub(crate) const GENERATOR: &str = concat!("debrief ", env!("CARGO_PKG_VERSION"));
 
 /// `site` in every template.
 #[derive(Debug, Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     /// Site title.
     pub title: &'a str,
     /// Site description.
@@ -27,7 +27,7 @@ pub struct SiteView<'a> {
 
 /// A plain page as `nav` links it.
 #[derive(Debug, Serialize)]
-pub struct NavView<'a> {
+pub(crate) struct NavView<'a> {
     /// Page title.
     pub title: &'a str,
     /// Page path.
@@ -36,7 +36,7 @@ pub struct NavView<'a> {
 
 /// `assets`: the paths of the built-in style sheet and script.
 #[derive(Debug, Serialize)]
-pub struct AssetsView {
+pub(crate) struct AssetsView {
     /// `debrief.css`.
     pub css: String,
     /// `debrief.js`.
@@ -45,7 +45,7 @@ pub struct AssetsView {
 
 /// A severity with its count and page.
 #[derive(Debug, Clone, Serialize)]
-pub struct SeverityView<'a> {
+pub(crate) struct SeverityView<'a> {
     /// Key as configured.
     pub key: &'a str,
     /// Badge label.
@@ -66,7 +66,7 @@ pub struct SeverityView<'a> {
 
 /// How many incidents of a set have one severity (`by_severity` lists).
 #[derive(Debug, Serialize)]
-pub struct SeverityCountView<'a> {
+pub(crate) struct SeverityCountView<'a> {
     /// The severity.
     pub severity: &'a SeverityView<'a>,
     /// Incidents of the set with it.
@@ -75,7 +75,7 @@ pub struct SeverityCountView<'a> {
 
 /// A reference to a component, tag or organization page.
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkView<'a> {
+pub(crate) struct LinkView<'a> {
     /// Name shown.
     pub name: &'a str,
     /// Slug.
@@ -87,7 +87,7 @@ pub struct LinkView<'a> {
 /// An incident as lists of lessons and action items name it: few fields, so that
 /// the pages listing every lesson or action item of a large library stay small.
 #[derive(Debug, Clone, Serialize)]
-pub struct BriefView<'a> {
+pub(crate) struct BriefView<'a> {
     /// URL slug.
     pub slug: &'a str,
     /// Page path.
@@ -104,7 +104,7 @@ pub struct BriefView<'a> {
 
 /// An incident as it appears in lists.
 #[derive(Debug, Serialize)]
-pub struct SummaryView<'a> {
+pub(crate) struct SummaryView<'a> {
     /// URL slug.
     pub slug: &'a str,
     /// Page path.
@@ -135,7 +135,7 @@ pub struct SummaryView<'a> {
 
 /// An incident with everything its own page shows: its summary and more.
 #[derive(Debug, Serialize)]
-pub struct IncidentView<'a> {
+pub(crate) struct IncidentView<'a> {
     /// The fields every list shows.
     #[serde(flatten)]
     pub summary: SummaryView<'a>,
@@ -165,7 +165,7 @@ pub struct IncidentView<'a> {
 
 /// A heading of a body, for a table of contents.
 #[derive(Debug, Serialize)]
-pub struct TocEntryView<'a> {
+pub(crate) struct TocEntryView<'a> {
     /// 1 to 6.
     pub level: u8,
     /// Its anchor.
@@ -176,7 +176,7 @@ pub struct TocEntryView<'a> {
 
 /// One timeline entry.
 #[derive(Debug, Serialize)]
-pub struct TimelineEntryView<'a> {
+pub(crate) struct TimelineEntryView<'a> {
     /// For display, in the site's time zone: `2023-02-07 09:12 UTC`.
     pub at: String,
     /// RFC 3339, for `<time datetime>`.
@@ -187,7 +187,7 @@ pub struct TimelineEntryView<'a> {
 
 /// An instant, as the timeline shows it.
 #[derive(Debug, Serialize)]
-pub struct MomentView {
+pub(crate) struct MomentView {
     /// For display, in the site's time zone.
     pub at: String,
     /// RFC 3339.
@@ -196,7 +196,7 @@ pub struct MomentView {
 
 /// `incident.times`.
 #[derive(Debug, Serialize)]
-pub struct TimesView {
+pub(crate) struct TimesView {
     /// When it started.
     pub started: Option<MomentView>,
     /// When it was detected.
@@ -209,7 +209,7 @@ pub struct TimesView {
 
 /// A number of minutes, and the same in words.
 #[derive(Debug, Serialize)]
-pub struct DurationView {
+pub(crate) struct DurationView {
     /// Whole minutes.
     pub minutes: i64,
     /// `2 h 53 min`.
@@ -218,7 +218,7 @@ pub struct DurationView {
 
 /// `incident.durations`: minutes from the start.
 #[derive(Debug, Serialize)]
-pub struct DurationsView {
+pub(crate) struct DurationsView {
     /// To detection.
     pub detect: Option<DurationView>,
     /// To mitigation.
@@ -229,7 +229,7 @@ pub struct DurationsView {
 
 /// `{key, label, url}` of a lesson theme.
 #[derive(Debug, Clone, Serialize)]
-pub struct ThemeRefView<'a> {
+pub(crate) struct ThemeRefView<'a> {
     /// Key used in front-matter and URLs.
     pub key: &'a str,
     /// Heading.
@@ -242,7 +242,7 @@ pub struct ThemeRefView<'a> {
 /// out `themes`, a group under its incident leaves out `incident`, and only a
 /// theme's page has `other_themes`.
 #[derive(Debug, Serialize)]
-pub struct LessonView<'a> {
+pub(crate) struct LessonView<'a> {
     /// What was learned.
     pub text: &'a str,
     /// Its themes.
@@ -258,7 +258,7 @@ pub struct LessonView<'a> {
 
 /// The lessons of one incident, on a component's page.
 #[derive(Debug, Serialize)]
-pub struct LessonGroupView<'a> {
+pub(crate) struct LessonGroupView<'a> {
     /// The incident.
     pub incident: BriefView<'a>,
     /// Its lessons, without `incident`.
@@ -267,7 +267,7 @@ pub struct LessonGroupView<'a> {
 
 /// An action item; in the list of every action item, with its incident.
 #[derive(Debug, Serialize)]
-pub struct ActionView<'a> {
+pub(crate) struct ActionView<'a> {
     /// What to do.
     pub text: &'a str,
     /// Who owns it.
@@ -287,7 +287,7 @@ pub struct ActionView<'a> {
 
 /// The action items of one status.
 #[derive(Debug, Serialize)]
-pub struct ActionGroupView<'a> {
+pub(crate) struct ActionGroupView<'a> {
     /// The status.
     pub status: &'static str,
     /// The status as words.
@@ -300,7 +300,7 @@ pub struct ActionGroupView<'a> {
 
 /// A component with its counts by severity.
 #[derive(Debug, Serialize)]
-pub struct ComponentView<'a> {
+pub(crate) struct ComponentView<'a> {
     /// Name shown.
     pub name: &'a str,
     /// Slug.
@@ -327,7 +327,7 @@ pub struct ComponentView<'a> {
 
 /// The components of one category.
 #[derive(Debug, Serialize)]
-pub struct ComponentGroupView<'a> {
+pub(crate) struct ComponentGroupView<'a> {
     /// The category; `None` for the uncategorised.
     pub category: Option<&'a str>,
     /// The section's anchor.
@@ -344,7 +344,7 @@ pub struct ComponentGroupView<'a> {
 
 /// A tag or organization.
 #[derive(Debug, Serialize)]
-pub struct TermView<'a> {
+pub(crate) struct TermView<'a> {
     /// Name shown.
     pub name: &'a str,
     /// Slug.
@@ -357,7 +357,7 @@ pub struct TermView<'a> {
 
 /// A lesson theme with its counts.
 #[derive(Debug, Serialize)]
-pub struct ThemeView<'a> {
+pub(crate) struct ThemeView<'a> {
     /// Key, label and page.
     #[serde(flatten)]
     pub theme: ThemeRefView<'a>,
@@ -376,7 +376,7 @@ pub struct ThemeView<'a> {
 
 /// The filters of the index page.
 #[derive(Debug, Serialize)]
-pub struct FacetsView<'a> {
+pub(crate) struct FacetsView<'a> {
     /// Severities with incidents.
     pub severities: Vec<FacetView<'a>>,
     /// Components.
@@ -389,7 +389,7 @@ pub struct FacetsView<'a> {
 
 /// One value of a filter.
 #[derive(Debug, Serialize)]
-pub struct FacetView<'a> {
+pub(crate) struct FacetView<'a> {
     /// The value matched against the list's `data-` attributes.
     pub value: std::borrow::Cow<'a, str>,
     /// The text shown.
@@ -402,7 +402,7 @@ pub struct FacetView<'a> {
 
 /// A plain page.
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     /// Title.
     pub title: &'a str,
     /// URL slug.
@@ -418,7 +418,7 @@ pub struct PageView<'a> {
 /// A category as a heading: a key written in lowercase with hyphens or
 /// underscores (`managed-kubernetes`) reads as words (`Managed kubernetes`);
 /// anything else is shown as written.
-pub fn category_label(category: &str) -> String {
+pub(crate) fn category_label(category: &str) -> String {
     if category.contains(' ') || category.chars().any(char::is_uppercase) {
         return category.to_string();
     }
@@ -431,7 +431,7 @@ pub fn category_label(category: &str) -> String {
 }
 
 /// `2023-02-07 09:12 UTC`, in the site's time zone.
-pub fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+pub(crate) fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
     ts.to_zoned_datetime(tz.clone())
         .strftime("%Y-%m-%d %H:%M %Z")
         .to_string()
@@ -439,7 +439,7 @@ pub fn display_time(ts: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
 
 impl DurationView {
     /// Whole minutes, and the same in words.
-    pub fn from_minutes(minutes: i64) -> DurationView {
+    pub(crate) fn from_minutes(minutes: i64) -> DurationView {
         DurationView {
             minutes,
             text: duration_text(minutes),
@@ -448,7 +448,7 @@ impl DurationView {
 }
 
 /// Minutes in words: `45 min`, `2 h 53 min`, `3 d 4 h`.
-pub fn duration_text(minutes: i64) -> String {
+pub(crate) fn duration_text(minutes: i64) -> String {
     let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
     let mut parts = Vec::new();
     if days > 0 {

@@ -95,7 +95,7 @@ struct ExportThemeLesson<'a> {
 }
 
 /// The bytes of `/incidents.json`.
-pub fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec<u8> {
+pub(crate) fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec<u8> {
     let urls = &library.urls;
     let slug = |n: IncidentIx| library.incidents[n].incident.slug.value.as_str();
     let export = Export {

@@ -4,16 +4,16 @@
 //! The built-in templates are registered first and a site's own templates of
 //! the same name replace them. Pages render in parallel from borrowed views.
 
-pub mod charts;
-pub mod context;
-pub mod export;
-pub mod page_context;
+mod charts;
+mod context;
+mod export;
+mod page_context;
 pub mod plan;
-pub mod search;
-pub mod stats;
-pub mod template_errors;
-pub mod template_loops;
-pub mod views;
+mod search;
+mod stats;
+mod template_errors;
+mod template_loops;
+mod views;
 
 #[cfg(test)]
 mod template_docs;

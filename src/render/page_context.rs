@@ -13,7 +13,7 @@ use super::stats::StatsView;
 
 /// The variables every template receives.
 #[derive(Debug, Serialize)]
-pub struct BaseContext<'a> {
+pub(crate) struct BaseContext<'a> {
     /// The site.
     pub site: SiteView<'a>,
     /// The plain pages, in navigation order.
@@ -32,7 +32,7 @@ pub struct BaseContext<'a> {
 
 /// `index.html`: the home page and `/incidents/`.
 #[derive(Debug, Serialize)]
-pub struct IndexContext<'a> {
+pub(crate) struct IndexContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -44,7 +44,7 @@ pub struct IndexContext<'a> {
 
 /// `incident.html`.
 #[derive(Debug, Serialize)]
-pub struct IncidentContext<'a> {
+pub(crate) struct IncidentContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -60,7 +60,7 @@ pub struct IncidentContext<'a> {
 
 /// `severity.html`.
 #[derive(Debug, Serialize)]
-pub struct SeverityContext<'a> {
+pub(crate) struct SeverityContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -72,7 +72,7 @@ pub struct SeverityContext<'a> {
 
 /// `components.html`.
 #[derive(Debug, Serialize)]
-pub struct ComponentsContext<'a> {
+pub(crate) struct ComponentsContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -84,7 +84,7 @@ pub struct ComponentsContext<'a> {
 
 /// `component.html`.
 #[derive(Debug, Serialize)]
-pub struct ComponentContext<'a> {
+pub(crate) struct ComponentContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -100,7 +100,7 @@ pub struct ComponentContext<'a> {
 
 /// `lessons.html`.
 #[derive(Debug, Serialize)]
-pub struct LessonsContext<'a> {
+pub(crate) struct LessonsContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -114,7 +114,7 @@ pub struct LessonsContext<'a> {
 
 /// `theme.html`.
 #[derive(Debug, Serialize)]
-pub struct ThemeContext<'a> {
+pub(crate) struct ThemeContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -126,7 +126,7 @@ pub struct ThemeContext<'a> {
 
 /// `tag.html`.
 #[derive(Debug, Serialize)]
-pub struct TagContext<'a> {
+pub(crate) struct TagContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -138,7 +138,7 @@ pub struct TagContext<'a> {
 
 /// `organization.html`.
 #[derive(Debug, Serialize)]
-pub struct OrganizationContext<'a> {
+pub(crate) struct OrganizationContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -150,7 +150,7 @@ pub struct OrganizationContext<'a> {
 
 /// `actions.html`.
 #[derive(Debug, Serialize)]
-pub struct ActionsContext<'a> {
+pub(crate) struct ActionsContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -162,7 +162,7 @@ pub struct ActionsContext<'a> {
 
 /// `stats.html`.
 #[derive(Debug, Serialize)]
-pub struct StatsContext<'a> {
+pub(crate) struct StatsContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -172,7 +172,7 @@ pub struct StatsContext<'a> {
 
 /// `search.html`.
 #[derive(Debug, Serialize)]
-pub struct SearchContext<'a> {
+pub(crate) struct SearchContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -182,7 +182,7 @@ pub struct SearchContext<'a> {
 
 /// `page.html`.
 #[derive(Debug, Serialize)]
-pub struct PageContext<'a> {
+pub(crate) struct PageContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -192,7 +192,7 @@ pub struct PageContext<'a> {
 
 /// `404.html`.
 #[derive(Debug, Serialize)]
-pub struct NotFoundContext<'a> {
+pub(crate) struct NotFoundContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -200,7 +200,7 @@ pub struct NotFoundContext<'a> {
 
 /// `atom.xml`.
 #[derive(Debug, Serialize)]
-pub struct FeedContext<'a> {
+pub(crate) struct FeedContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
@@ -212,7 +212,7 @@ pub struct FeedContext<'a> {
 
 /// `sitemap.xml`.
 #[derive(Debug, Serialize)]
-pub struct SitemapContext<'a> {
+pub(crate) struct SitemapContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,

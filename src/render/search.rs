@@ -15,10 +15,10 @@ use crate::library::{ComponentIx, Library, SeverityIx};
 use super::plan::OutputFile;
 
 /// The head of the index, under the output root.
-pub const HEAD: &str = "search/index.json";
+pub(crate) const HEAD: &str = "search/index.json";
 
 /// How many incidents one shard holds.
-pub const SHARD_SIZE: usize = 250;
+pub(crate) const SHARD_SIZE: usize = 250;
 
 /// The format version, bumped when the layout changes.
 const VERSION: u32 = 1;
@@ -50,7 +50,7 @@ fn shard_name(n: usize) -> String {
 }
 
 /// The paths of the files [`search_files`] makes, in the same order, without making them.
-pub fn search_paths(library: &Library) -> Vec<String> {
+pub(crate) fn search_paths(library: &Library) -> Vec<String> {
     let shard_count = library.incidents.len().div_ceil(SHARD_SIZE);
     std::iter::once(HEAD.to_string())
         .chain((0..shard_count).map(|n| format!("search/{}", shard_name(n))))
@@ -58,7 +58,7 @@ pub fn search_paths(library: &Library) -> Vec<String> {
 }
 
 /// Every file of the search index: the head, then the shards.
-pub fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
+pub(crate) fn search_files(library: &Library, config: &Config) -> Vec<OutputFile> {
     let incidents = &library.incidents;
     let shard_count = incidents.len().div_ceil(SHARD_SIZE);
     let head = Head {

@@ -29,7 +29,7 @@ const RESOLVE_RANGES: [(&str, i64); 6] = [
 
 /// Everything `stats.html` receives as `stats`.
 #[derive(Debug, Serialize)]
-pub struct StatsView<'a> {
+pub(crate) struct StatsView<'a> {
     /// Incidents in the library.
     pub total: usize,
     /// The headline counts.
@@ -54,7 +54,7 @@ pub struct StatsView<'a> {
 
 /// `stats.totals`.
 #[derive(Debug, Serialize)]
-pub struct TotalsView {
+pub(crate) struct TotalsView {
     /// Incidents.
     pub incidents: usize,
     /// Components.
@@ -67,7 +67,7 @@ pub struct TotalsView {
 
 /// The incidents of one year.
 #[derive(Debug, Serialize)]
-pub struct YearView<'a> {
+pub(crate) struct YearView<'a> {
     /// The year.
     pub year: i16,
     /// Its incidents.
@@ -78,7 +78,7 @@ pub struct YearView<'a> {
 
 /// An incident and how long it took to resolve.
 #[derive(Debug, Serialize)]
-pub struct ResolveView<'a> {
+pub(crate) struct ResolveView<'a> {
     /// The incident.
     pub incident: BriefView<'a>,
     /// Whole minutes.
@@ -89,7 +89,7 @@ pub struct ResolveView<'a> {
 
 /// One range of times to resolve.
 #[derive(Debug, Serialize)]
-pub struct RangeView<'a> {
+pub(crate) struct RangeView<'a> {
     /// `Under 1 h` and so on.
     pub label: String,
     /// Incidents in it.
@@ -100,7 +100,7 @@ pub struct RangeView<'a> {
 
 /// The median time to resolve of one severity.
 #[derive(Debug, Serialize)]
-pub struct SeverityMedianView<'a> {
+pub(crate) struct SeverityMedianView<'a> {
     /// The severity.
     pub severity: &'a SeverityView<'a>,
     /// Its incidents with a time to resolve.
@@ -111,7 +111,7 @@ pub struct SeverityMedianView<'a> {
 
 /// `stats.charts`.
 #[derive(Debug, Serialize)]
-pub struct ChartsView {
+pub(crate) struct ChartsView {
     /// Incidents per year.
     pub years: ChartView,
     /// Top components.
@@ -124,7 +124,7 @@ pub struct ChartsView {
 
 /// One chart: an inline SVG and what describes it.
 #[derive(Debug, Serialize)]
-pub struct ChartView {
+pub(crate) struct ChartView {
     /// Element id.
     pub id: String,
     /// Heading.
@@ -136,7 +136,7 @@ pub struct ChartView {
 }
 
 /// Everything `stats.html` receives as `stats`.
-pub fn stats_view<'v>(views: &'v Views<'_>) -> StatsView<'v> {
+pub(crate) fn stats_view<'v>(views: &'v Views<'_>) -> StatsView<'v> {
     let lib = views.library;
     let series = severity_series(views);
     let total = lib.incidents.len();

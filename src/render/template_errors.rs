@@ -16,30 +16,30 @@ use crate::diag::{Diagnostic, LineIndex, Location, Pos, did_you_mean, nearest};
 
 /// The source of every template by name, and the path shown for it.
 #[derive(Debug, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     map: HashMap<String, (String, String)>,
 }
 
 impl Sources {
     /// Adds or replaces a template; `path` is what messages show.
-    pub fn insert(&mut self, name: &str, text: &str, path: String) {
+    pub(crate) fn insert(&mut self, name: &str, text: &str, path: String) {
         self.map.insert(name.to_string(), (text.to_string(), path));
     }
 
     /// Template names, sorted.
-    pub fn names(&self) -> Vec<&str> {
+    pub(crate) fn names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.map.keys().map(String::as_str).collect();
         names.sort_unstable();
         names
     }
 
     /// The source of a template.
-    pub fn text(&self, name: &str) -> Option<&str> {
+    pub(crate) fn text(&self, name: &str) -> Option<&str> {
         self.map.get(name).map(|(text, _)| text.as_str())
     }
 
     /// The path shown for a template (`templates/x.html`, or with `(built-in)`).
-    pub fn path(&self, name: &str) -> String {
+    pub(crate) fn path(&self, name: &str) -> String {
         self.map
             .get(name)
             .map_or_else(|| format!("templates/{name}"), |(_, path)| path.clone())
@@ -91,7 +91,7 @@ fn find_in_tags(text: &str, needle: &str) -> Option<usize> {
 }
 
 /// A template that does not parse: the position Tera's parser gives, and what it expected.
-pub fn parse_error(sources: &Sources, name: &str, e: &tera::Error) -> Diagnostic {
+pub(crate) fn parse_error(sources: &Sources, name: &str, e: &tera::Error) -> Diagnostic {
     let text = chain(e);
     let pos = text.lines().find_map(|line| {
         let rest = line.trim_start().strip_prefix("-->")?.trim();
@@ -114,7 +114,7 @@ pub fn parse_error(sources: &Sources, name: &str, e: &tera::Error) -> Diagnostic
 }
 
 /// A problem Tera finds when it links the templates together (inheritance, macro files).
-pub fn link_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
+pub(crate) fn link_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
     let names = sources.names();
     match &e.kind {
         ErrorKind::MissingParent { current, parent } => {
@@ -153,7 +153,7 @@ pub fn link_error(sources: &Sources, e: &tera::Error) -> Diagnostic {
 
 /// A render failure: the innermost cause, located in the template or its parents,
 /// with the nearest field of the context when a variable is missing.
-pub fn render_error(
+pub(crate) fn render_error(
     tera: &Tera,
     sources: &Sources,
     template: &str,

@@ -60,7 +60,7 @@ fn references(nodes: &[Node], out: &mut Vec<(String, Reference)>) {
 
 /// Includes of templates that do not exist, and templates that include one another
 /// in a loop (which would recurse without end when rendered).
-pub fn check_includes(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
+pub(crate) fn check_includes(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let names: BTreeSet<&str> = tera.get_template_names().collect();
     let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -121,7 +121,7 @@ pub fn check_includes(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
 
 /// Every template whose rendering can involve one of `roots`: the roots, and the
 /// templates that extend, include or import them, directly or through others.
-pub fn dependents(tera: &Tera, roots: &[&str]) -> BTreeSet<String> {
+pub(crate) fn dependents(tera: &Tera, roots: &[&str]) -> BTreeSet<String> {
     let mut used_by: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for name in tera.get_template_names() {
         let Ok(template) = tera.get_template(name) else {
@@ -217,7 +217,7 @@ fn expr_calls(expr: &tera::ast::Expr, out: &mut Vec<(String, String)>) {
 
 /// Macros that call themselves, directly or through other macros, with no `if` on
 /// the way: rendering them would recurse until the stack runs out.
-pub fn check_macro_recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
+pub(crate) fn check_macro_recursion(tera: &Tera, sources: &Sources) -> Vec<Diagnostic> {
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in tera.get_template_names() {
         let Ok(template) = tera.get_template(name) else {

@@ -18,7 +18,7 @@ use crate::library::urls::rel;
 use crate::library::{ComponentIx, Entry, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
 
 /// Builds views; holds what every view needs.
-pub struct Views<'a> {
+pub(crate) struct Views<'a> {
     /// The library.
     pub library: &'a Library,
     /// The config.
@@ -28,7 +28,7 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     /// Prepares the views of a library.
-    pub fn new(library: &'a Library, config: &'a Config) -> Views<'a> {
+    pub(crate) fn new(library: &'a Library, config: &'a Config) -> Views<'a> {
         let severities = config
             .severities
             .iter()
@@ -43,7 +43,7 @@ impl<'a> Views<'a> {
     }
 
     /// The site.
-    pub fn site(&self) -> SiteView<'a> {
+    pub(crate) fn site(&self) -> SiteView<'a> {
         SiteView {
             title: &self.config.title,
             description: &self.config.description,
@@ -55,17 +55,17 @@ impl<'a> Views<'a> {
     }
 
     /// Every severity, most severe first.
-    pub fn severities(&self) -> &[SeverityView<'a>] {
+    pub(crate) fn severities(&self) -> &[SeverityView<'a>] {
         &self.severities
     }
 
     /// The severity view at an index of the config.
-    pub fn severity(&self, s: SeverityIx) -> &SeverityView<'a> {
+    pub(crate) fn severity(&self, s: SeverityIx) -> &SeverityView<'a> {
         &self.severities[s.index()]
     }
 
     /// The entry of an incident.
-    pub fn entry(&self, n: IncidentIx) -> &'a Entry {
+    pub(crate) fn entry(&self, n: IncidentIx) -> &'a Entry {
         &self.library.incidents[n]
     }
 
@@ -82,7 +82,7 @@ impl<'a> Views<'a> {
     }
 
     /// The paths of the built-in assets.
-    pub fn assets(&self) -> AssetsView {
+    pub(crate) fn assets(&self) -> AssetsView {
         AssetsView {
             css: self.path("debrief.css"),
             js: self.path("debrief.js"),
@@ -90,7 +90,7 @@ impl<'a> Views<'a> {
     }
 
     /// The links to the plain pages, for `nav`.
-    pub fn nav(&self) -> Vec<NavView<'a>> {
+    pub(crate) fn nav(&self) -> Vec<NavView<'a>> {
         self.library
             .pages
             .iter()
@@ -102,7 +102,7 @@ impl<'a> Views<'a> {
     }
 
     /// Incident `n` as lists of lessons and action items name it.
-    pub fn brief(&self, n: IncidentIx) -> BriefView<'_> {
+    pub(crate) fn brief(&self, n: IncidentIx) -> BriefView<'_> {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         BriefView {
@@ -116,7 +116,7 @@ impl<'a> Views<'a> {
     }
 
     /// Incident `n` as it appears in lists.
-    pub fn summary(&self, n: IncidentIx) -> SummaryView<'_> {
+    pub(crate) fn summary(&self, n: IncidentIx) -> SummaryView<'_> {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         let lib = self.library;
@@ -148,12 +148,12 @@ impl<'a> Views<'a> {
     }
 
     /// The summaries of the incidents at `indices`, in that order.
-    pub fn summaries(&self, indices: &[IncidentIx]) -> Vec<SummaryView<'_>> {
+    pub(crate) fn summaries(&self, indices: &[IncidentIx]) -> Vec<SummaryView<'_>> {
         indices.iter().map(|&n| self.summary(n)).collect()
     }
 
     /// Incident `n` with everything its own page shows.
-    pub fn incident(&self, n: IncidentIx) -> IncidentView<'_> {
+    pub(crate) fn incident(&self, n: IncidentIx) -> IncidentView<'_> {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         let tz = &self.config.timezone;
@@ -199,7 +199,7 @@ impl<'a> Views<'a> {
     }
 
     /// `{key, label, url}` of a theme.
-    pub fn theme_ref(&self, t: ThemeIx) -> ThemeRefView<'a> {
+    pub(crate) fn theme_ref(&self, t: ThemeIx) -> ThemeRefView<'a> {
         let theme = &self.library.themes[t];
         ThemeRefView {
             key: &theme.theme.key,
@@ -209,7 +209,7 @@ impl<'a> Views<'a> {
     }
 
     /// A component with its counts by severity.
-    pub fn component(&self, c: ComponentIx) -> ComponentView<'_> {
+    pub(crate) fn component(&self, c: ComponentIx) -> ComponentView<'_> {
         let term = &self.library.components[c];
         let definition = term.definition.map(|d| &self.config.components[d.index()]);
         let category = definition.and_then(|d| d.category.as_deref());
@@ -233,7 +233,7 @@ impl<'a> Views<'a> {
     }
 
     /// Every component, in slug order.
-    pub fn components(&self) -> Vec<ComponentView<'_>> {
+    pub(crate) fn components(&self) -> Vec<ComponentView<'_>> {
         (self.library.components.ids())
             .map(|c| self.component(c))
             .collect()
@@ -242,7 +242,7 @@ impl<'a> Views<'a> {
     /// Every component grouped by its configured category, categories in name
     /// order (case-insensitive) and the uncategorised last, components by name
     /// within each; a group's `incidents` counts its distinct incidents.
-    pub fn component_groups(&self) -> Vec<ComponentGroupView<'_>> {
+    pub(crate) fn component_groups(&self) -> Vec<ComponentGroupView<'_>> {
         let lib = self.library;
         let mut groups: BTreeMap<(bool, &str), Vec<ComponentIx>> = BTreeMap::new();
         for (c, term) in lib.components.indexed() {
@@ -298,7 +298,7 @@ impl<'a> Views<'a> {
     }
 
     /// `[{severity, count}]` in severity order for a set of incidents.
-    pub fn by_severity(&self, incidents: &[IncidentIx]) -> Vec<SeverityCountView<'_>> {
+    pub(crate) fn by_severity(&self, incidents: &[IncidentIx]) -> Vec<SeverityCountView<'_>> {
         let mut counts = vec![0u64; self.severities.len()];
         for &n in incidents {
             counts[self.library.incidents[n].severity.index()] += 1;
@@ -307,7 +307,7 @@ impl<'a> Views<'a> {
     }
 
     /// Counts given in severity order, each with its severity.
-    pub fn with_severities(&self, counts: Vec<u64>) -> Vec<SeverityCountView<'_>> {
+    pub(crate) fn with_severities(&self, counts: Vec<u64>) -> Vec<SeverityCountView<'_>> {
         self.severities
             .iter()
             .zip(counts)
@@ -316,7 +316,7 @@ impl<'a> Views<'a> {
     }
 
     /// A tag or organization.
-    pub fn term(&self, term: &'a Term) -> TermView<'a> {
+    pub(crate) fn term(&self, term: &'a Term) -> TermView<'a> {
         TermView {
             name: &term.name,
             slug: &term.slug,
@@ -327,7 +327,7 @@ impl<'a> Views<'a> {
 
     /// A theme with its lesson count, keywords, and the incidents its lessons
     /// come from; without its lessons.
-    pub fn theme(&self, t: ThemeIx) -> ThemeView<'_> {
+    pub(crate) fn theme(&self, t: ThemeIx) -> ThemeView<'_> {
         let entry = &self.library.themes[t];
         let mut incidents: Vec<IncidentIx> = entry.lessons.iter().map(|&(n, _)| n).collect();
         incidents.sort_unstable();
@@ -344,7 +344,7 @@ impl<'a> Views<'a> {
 
     /// Theme `t` as the lessons index lists it: with its lessons, each without the
     /// list of its themes, which would be the largest part of the largest page.
-    pub fn index_theme(&self, t: ThemeIx) -> ThemeView<'_> {
+    pub(crate) fn index_theme(&self, t: ThemeIx) -> ThemeView<'_> {
         let lessons = self.library.themes[t]
             .lessons
             .iter()
@@ -368,13 +368,13 @@ impl<'a> Views<'a> {
     }
 
     /// The lessons of incident `n`, each with its themes and its incident.
-    pub fn incident_lessons(&self, n: IncidentIx) -> impl Iterator<Item = LessonView<'_>> {
+    pub(crate) fn incident_lessons(&self, n: IncidentIx) -> impl Iterator<Item = LessonView<'_>> {
         (0..self.library.incidents[n].lessons.len()).map(move |l| self.lesson(n, l, true, true))
     }
 
     /// The lessons of incident `n` with its brief, for a group that names the
     /// incident itself: the lessons leave it out.
-    pub fn lesson_group(&self, n: IncidentIx) -> LessonGroupView<'_> {
+    pub(crate) fn lesson_group(&self, n: IncidentIx) -> LessonGroupView<'_> {
         LessonGroupView {
             incident: self.brief(n),
             lessons: (0..self.library.incidents[n].lessons.len())
@@ -384,7 +384,7 @@ impl<'a> Views<'a> {
     }
 
     /// The lessons of theme `t`, each with `other_themes`: its themes but this one.
-    pub fn theme_lessons(&self, t: ThemeIx) -> Vec<LessonView<'_>> {
+    pub(crate) fn theme_lessons(&self, t: ThemeIx) -> Vec<LessonView<'_>> {
         self.library.themes[t]
             .lessons
             .iter()
@@ -403,7 +403,7 @@ impl<'a> Views<'a> {
     }
 
     /// Action items across incidents: open and in progress first, then by due date.
-    pub fn actions(&self) -> Vec<ActionView<'_>> {
+    pub(crate) fn actions(&self) -> Vec<ActionView<'_>> {
         let mut items: Vec<(&ActionItem, IncidentIx)> = self
             .library
             .incidents
@@ -424,7 +424,10 @@ impl<'a> Views<'a> {
 
     /// Action items grouped by status, in the order of `ActionStatus::ALL`, every
     /// status present even when empty.
-    pub fn action_groups<'v>(&self, actions: &'v [ActionView<'v>]) -> Vec<ActionGroupView<'v>> {
+    pub(crate) fn action_groups<'v>(
+        &self,
+        actions: &'v [ActionView<'v>],
+    ) -> Vec<ActionGroupView<'v>> {
         ActionStatus::ALL
             .iter()
             .map(|status| {
@@ -443,7 +446,7 @@ impl<'a> Views<'a> {
     }
 
     /// Facets for the index filters, each sorted by count then label.
-    pub fn facets(&self) -> FacetsView<'a> {
+    pub(crate) fn facets(&self) -> FacetsView<'a> {
         let lib = self.library;
         let terms = |terms: &'a [Term]| {
             let mut items: Vec<FacetView<'a>> = terms
@@ -493,7 +496,7 @@ impl<'a> Views<'a> {
     }
 
     /// Plain page `n`.
-    pub fn page(&self, n: PageIx) -> PageView<'a> {
+    pub(crate) fn page(&self, n: PageIx) -> PageView<'a> {
         let p = &self.library.pages[n];
         PageView {
             title: &p.page.title,
