@@ -27,6 +27,12 @@ macro_rules! identifier {
             }
         }
 
+        impl From<String> for $name {
+            fn from(text: String) -> $name {
+                $name(text)
+            }
+        }
+
         impl Deref for $name {
             type Target = str;
 

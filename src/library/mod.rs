@@ -20,7 +20,7 @@ pub mod urls;
 use std::collections::BTreeMap;
 
 use crate::config::{Config, Theme};
-use crate::content::{Content, Incident, Page};
+use crate::content::{ComponentSlug, Content, Incident, Page};
 use crate::diag::Diagnostics;
 use crate::markdown::{self, Rendered};
 
@@ -110,11 +110,11 @@ pub struct PageEntry {
 
 /// A component, tag or organization that at least one published incident uses.
 #[derive(Debug, Clone)]
-pub struct Term {
+pub struct Term<S = String> {
     /// The name shown.
     pub name: String,
     /// Its URL slug.
-    pub slug: String,
+    pub slug: S,
     /// Location relative to the site root.
     pub rel: String,
     /// Incidents using it, newest first.
@@ -122,6 +122,9 @@ pub struct Term {
     /// For components: the config entry, when there is one.
     pub definition: Option<DefinitionIx>,
 }
+
+/// A component: its slug has its own type, unlike a tag's or an organization's.
+pub type ComponentTerm = Term<ComponentSlug>;
 
 /// A lesson theme, with the lessons in it.
 #[derive(Debug, Clone)]
@@ -142,7 +145,7 @@ pub struct Library {
     /// Published pages, in navigation order.
     pub pages: IxVec<PageIx, PageEntry>,
     /// Components, sorted by slug.
-    pub components: IxVec<ComponentIx, Term>,
+    pub components: IxVec<ComponentIx, ComponentTerm>,
     /// Tags, sorted by slug.
     pub tags: IxVec<TagIx, Term>,
     /// Organizations, sorted by slug.
@@ -314,7 +317,7 @@ fn index_terms(
     names: Names,
     incidents: &[Entry],
 ) -> (
-    IxVec<ComponentIx, Term>,
+    IxVec<ComponentIx, ComponentTerm>,
     IxVec<TagIx, Term>,
     IxVec<OrganizationIx, Term>,
 ) {

@@ -10,10 +10,10 @@ use crate::config::Config;
 use crate::content::Incident;
 use crate::diag::{Diagnostic, Location, did_you_mean, nearest};
 
-use super::Term;
 use super::ix::{ComponentIx, DefinitionIx, IncidentIx, IxVec, OrganizationIx, TagIx};
 use super::names::{self, Resolved, Use};
 use super::urls::rel;
+use super::{ComponentTerm, Term};
 
 /// The names of every published incident, resolved.
 #[derive(Debug)]
@@ -130,7 +130,7 @@ pub(super) fn into_terms(
     by_tag: IxVec<TagIx, Vec<IncidentIx>>,
     by_organization: IxVec<OrganizationIx, Vec<IncidentIx>>,
 ) -> (
-    IxVec<ComponentIx, Term>,
+    IxVec<ComponentIx, ComponentTerm>,
     IxVec<TagIx, Term>,
     IxVec<OrganizationIx, Term>,
 ) {
@@ -147,11 +147,11 @@ pub(super) fn into_terms(
 }
 
 /// Names with their incidents and locations, not yet with a definition.
-fn terms<I>(
+fn terms<I, S: From<String>>(
     resolved: IxVec<I, Resolved>,
     incidents: IxVec<I, Vec<IncidentIx>>,
     make_rel: fn(&str) -> String,
-) -> impl Iterator<Item = Term> {
+) -> impl Iterator<Item = Term<S>> {
     resolved
         .into_iter()
         .zip(incidents)
@@ -159,7 +159,7 @@ fn terms<I>(
             rel: make_rel(&r.slug),
             definition: None,
             name: r.name,
-            slug: r.slug,
+            slug: S::from(r.slug),
             incidents,
         })
 }

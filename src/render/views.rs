@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
 use super::context::{
     ActionGroupView, ActionView, AssetsView, BriefView, ComponentGroupView, ComponentView,
@@ -73,7 +74,7 @@ impl<'a> Views<'a> {
         self.library.urls.path(rel)
     }
 
-    fn term_link(&self, term: &'a Term) -> LinkView<'a> {
+    fn term_link<S: Deref<Target = str>>(&self, term: &'a Term<S>) -> LinkView<'a> {
         LinkView {
             name: &term.name,
             slug: &term.slug,
@@ -445,26 +446,29 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// The filter values of the components or the tags: most used first, then by
+    /// label.
+    fn facet_items<S: Deref<Target = str>>(&self, terms: &'a [Term<S>]) -> Vec<FacetView<'a>> {
+        let mut items: Vec<FacetView<'a>> = terms
+            .iter()
+            .map(|t| FacetView {
+                value: Cow::Borrowed(&t.slug),
+                label: Cow::Borrowed(&t.name),
+                count: t.incidents.len(),
+                url: Some(self.path(&t.rel)),
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
+        });
+        items
+    }
+
     /// Facets for the index filters, each sorted by count then label.
     pub(crate) fn facets(&self) -> FacetsView<'a> {
         let lib = self.library;
-        let terms = |terms: &'a [Term]| {
-            let mut items: Vec<FacetView<'a>> = terms
-                .iter()
-                .map(|t| FacetView {
-                    value: Cow::Borrowed(&t.slug),
-                    label: Cow::Borrowed(&t.name),
-                    count: t.incidents.len(),
-                    url: Some(self.path(&t.rel)),
-                })
-                .collect();
-            items.sort_by(|a, b| {
-                b.count
-                    .cmp(&a.count)
-                    .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
-            });
-            items
-        };
         let severities = self
             .severities
             .iter()
@@ -489,8 +493,8 @@ impl<'a> Views<'a> {
             .collect();
         FacetsView {
             severities,
-            components: terms(&lib.components),
-            tags: terms(&lib.tags),
+            components: self.facet_items(&lib.components),
+            tags: self.facet_items(&lib.tags),
             years,
         }
     }
