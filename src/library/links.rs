@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::content::{join_relative, parent_dir};
-use crate::diag::nearest;
+use crate::diag::{did_you_mean, nearest};
 use crate::markdown::LinkRewrite;
 
 use super::Selection;
@@ -180,10 +180,7 @@ impl<'t> Resolver<'t> {
             Some(Target::Unusable) => LinkRewrite::Keep,
             None => LinkRewrite::Broken {
                 error: format!("link to `{dest}`: no such file {target}"),
-                help: self
-                    .targets
-                    .nearest_file(&target)
-                    .map(|n| format!("did you mean {n}?")),
+                help: self.targets.nearest_file(&target).map(|n| did_you_mean(&n)),
             },
         }
     }

@@ -28,7 +28,7 @@ use tera::Tera;
 
 use crate::config::{CONFIG_FILE, Config};
 pub use crate::content::SiteTheme;
-use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean, nearest};
+use crate::diag::{Diagnostic, Diagnostics, Location, expected_one_of, nearest_help};
 use crate::embedded;
 use crate::library::urls::{file_for, rel};
 use crate::library::{
@@ -749,10 +749,9 @@ impl<'a> SiteRenderer<'a> {
                     Some(pos) => Location::at(CONFIG_FILE, pos),
                     None => Location::file(CONFIG_FILE),
                 };
-                let help = match nearest(&unknown, names.iter().map(|n| n.as_ref())) {
-                    Some(n) => did_you_mean(n),
-                    None => format!("expected one of: {}", names.join(", ")),
-                };
+                let names: Vec<&str> = names.iter().map(|n| n.as_ref()).collect();
+                let help = nearest_help(&unknown, names.iter().copied())
+                    .unwrap_or_else(|| expected_one_of(&names));
                 diags.push(
                     Diagnostic::error(location, format!("unknown highlight theme `{unknown}`"))
                         .with_help(help),

@@ -193,7 +193,7 @@ mod tests {
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("did you mean content/incidents/timelines.md?")),
+                .any(|p| p.contains("did you mean `content/incidents/timelines.md`?")),
             "{problems:?}"
         );
         // The linked file goes away, then comes back as a draft; the page moves.
