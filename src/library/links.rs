@@ -193,20 +193,22 @@ impl<'t> Resolver<'t> {
 
 /// Decodes `%xx` escapes; an invalid escape is kept as written.
 pub(super) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(b) = u8::from_str_radix(hex, 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_decoded_and_invalid_ones_kept() {
+        assert_eq!(percent_decode("a%20b.md"), "a b.md");
+        // An escape at the very end is decoded too.
+        assert_eq!(percent_decode("postmortem%20"), "postmortem ");
+        assert_eq!(percent_decode("100%.md"), "100%.md");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("caf%C3%A9.md"), "café.md");
     }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -12,6 +12,7 @@ mod build;
 mod check;
 mod colour;
 mod docs;
+mod errors;
 mod escaping;
 mod export;
 mod init;
