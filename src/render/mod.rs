@@ -405,7 +405,7 @@ impl Prepared {
 }
 
 /// Renders the files of a site one at a time: each template page by its number, and
-/// the files that need no template together. [`render_site`] renders them all; the
+/// the files that need no template together. [`render_each`] renders them all; the
 /// preview server renders each when it is asked for.
 pub struct SiteRenderer<'a> {
     library: &'a Library,
