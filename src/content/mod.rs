@@ -4,6 +4,7 @@
 //! This is the only module that reads the site's files. It never renders
 //! Markdown: bodies are kept as text for the `markdown` module.
 
+mod attachments;
 mod de;
 mod fields;
 pub mod front_matter;
@@ -60,6 +61,24 @@ pub struct Content {
     /// Bodies of files whose front-matter has errors, so that their links are
     /// still checked in the same run.
     pub unparsed: Vec<Unparsed>,
+    /// Every other file under `content/`, sorted by path: what a body may link or
+    /// embed. Only the files that published pages link are published.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file under `content/` that is not Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Path relative to the site root, e.g. `content/2024/dns/latency.png`.
+    pub path: String,
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// The Markdown file of the bundle it belongs to (`…/<name>/index.md`), if any.
+    pub bundle: Option<String>,
+    /// Its size in bytes.
+    pub len: u64,
+    /// Width and height in pixels, for an image whose header could be read.
+    pub dimensions: Option<(u32, u32)>,
 }
 
 /// The body of a file whose front-matter could not be used.
@@ -182,9 +201,12 @@ pub fn load_content_with(
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
     }
-    let files = read_files(root, &content_dir, diags);
+    let (files, attachments) = read_files(root, &content_dir, diags);
+    let markdown_files: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let attachments = attachments::describe(attachments, &markdown_files);
     let mut content = Content {
-        markdown_files: files.iter().map(|f| f.path.clone()).collect(),
+        markdown_files,
+        attachments,
         ..Content::default()
     };
     let parsed: Vec<ParsedFile> = {
@@ -310,13 +332,20 @@ impl LinkPolicy {
     }
 }
 
-/// Reads every `.md` file under `content/`, in a stable order. Symlinks are followed
-/// only when they point inside the site folder; loops are errors.
-fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<SourceFile> {
+/// Reads every `.md` file under `content/`, in a stable order, and lists the other
+/// files (path on disk, path shown). Symlinks are followed only when they point
+/// inside the site folder; loops are errors.
+fn read_files(
+    root: &Path,
+    content_dir: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<SourceFile>, Vec<(PathBuf, String)>) {
     let pages_dir = content_dir.join(PAGES_DIR);
     let mut files = Vec::new();
+    let mut others = Vec::new();
     for (path, rel) in walk_files(root, content_dir, Hidden::Skip, diags) {
         if !is_markdown(&path) {
+            others.push((path, rel));
             continue;
         }
         let bytes = match fs::read(&path) {
@@ -342,10 +371,13 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
                 continue;
             }
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = match attachments::bundle_name(&rel) {
+            Some(folder) => folder.to_string(),
+            None => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
         files.push(SourceFile {
             is_page: path.starts_with(&pages_dir),
             path: rel,
@@ -353,7 +385,7 @@ fn read_files(root: &Path, content_dir: &Path, diags: &mut Diagnostics) -> Vec<S
             text,
         });
     }
-    files
+    (files, others)
 }
 
 /// What a failed step of a folder walk means for the author: a symbolic link that

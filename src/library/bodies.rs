@@ -13,7 +13,7 @@ use crate::content::Unparsed;
 use crate::diag::{Diagnostic, LineIndex, Location, Pos};
 use crate::markdown::{self, Rendered};
 
-use super::links::{FoundFragment, Resolver, Target, Targets, percent_decode};
+use super::links::{FoundFragment, Resolved, Resolver, Target, Targets, percent_decode};
 use super::select::Selected;
 
 /// A rendered Markdown body.
@@ -100,8 +100,12 @@ impl BodyJob<'_> {
 
     fn render_output(&self) -> (BodyOutput, Vec<(String, Option<Target>)>) {
         let resolver = Resolver::new(self.targets, self.path);
-        let rendered = markdown::render(self.body, self.options, &|dest| resolver.resolve(dest));
-        let (lookups, found) = resolver.finish();
+        let rendered = markdown::render(self.body, self.options, &|link| resolver.resolve(link));
+        let Resolved {
+            lookups,
+            fragments: found,
+            files,
+        } = resolver.finish();
         let index = LineIndex::new(self.body);
         let at = |offset: usize| -> Location {
             let pos = index.pos(self.body, offset);
@@ -144,6 +148,7 @@ impl BodyJob<'_> {
             rendered,
             problems,
             links,
+            files,
         };
         (output, lookups)
     }
@@ -158,6 +163,9 @@ pub struct BodyOutput {
     pub problems: Vec<Diagnostic>,
     /// Its links with a `#fragment`, to check against the target's headings.
     pub links: Vec<FragmentLink>,
+    /// The files that are not Markdown it links or embeds (paths relative to the
+    /// site root, sorted, each once): published with it.
+    pub files: Vec<String>,
 }
 
 /// A link with a `#fragment` to a published file (or within the page).

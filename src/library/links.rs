@@ -1,17 +1,21 @@
-//! Links between Markdown files: what a link to each file of `content/` becomes
-//! (its page's URL, plain text when the file is left out of the build, or an
-//! error when there is no such file), and the suggestion for a mistyped one.
+//! Links from a body to the files of `content/`: what a link to each Markdown file
+//! becomes (its page's URL, plain text when the file is left out of the build, or
+//! an error when there is no such file), where each other file is published when a
+//! page links it (SPEC §8), and the suggestion for a mistyped one.
 //!
 //! Resolving a link records what it looked up, so that a cached body can tell
 //! whether its links would still resolve the same way.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::content::{join_relative, parent_dir};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use crate::content::{Attachment, CONTENT_DIR, join_relative, parent_dir};
 use crate::diag::{did_you_mean, nearest};
-use crate::markdown::LinkRewrite;
+use crate::markdown::{LinkRewrite, LocalLink};
 
 use super::Selection;
 use super::select::Selected;
@@ -26,13 +30,66 @@ pub(super) enum Target {
     Excluded(&'static str),
     /// The file did not parse: its link is kept as written, its problem reported once.
     Unusable,
+    /// A file that is not Markdown, published where a published page links it.
+    File(FileTarget),
 }
 
-/// Every Markdown file of the site and what a link to it becomes.
+/// Where a file that is not Markdown is published, and what a link to it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FileTarget {
+    /// Its output path, relative to the site root.
+    pub rel: String,
+    /// The URL that links it: the output path, base path included, escaped.
+    pub url: String,
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// Its size in bytes.
+    pub len: u64,
+    /// Width and height in pixels, for an image.
+    pub dimensions: Option<(u32, u32)>,
+}
+
+impl Targets {
+    /// The file published for the attachment at `path`, if `path` is one.
+    pub(super) fn file(&self, path: &str) -> Option<&FileTarget> {
+        match self.map.get(path) {
+            Some(Target::File(file)) => Some(file),
+            _ => None,
+        }
+    }
+}
+
+/// Files over this size get a warning where they are linked.
+pub(super) const LARGE_FILE: u64 = 10 * 1000 * 1000;
+
+/// What a URL path segment escapes: controls, spaces and the characters that mean
+/// something in a URL or in HTML.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']')
+    .add(b'\'');
+
+/// Every file of `content/` and what a link to it becomes.
 #[derive(Debug)]
 pub(super) struct Targets {
     map: HashMap<String, Target>,
-    /// Every Markdown file, sorted: what a missing file's suggestion is picked from.
+    /// Every file by its path in lowercase, to tell a link that differs only in
+    /// letter case.
+    folded: HashMap<String, String>,
+    /// Every file, sorted: what a missing file's suggestion is picked from.
     names: Arc<Vec<String>>,
 }
 
@@ -41,6 +98,7 @@ impl Targets {
     /// pages linking to their pages and the left-out incidents shown as text.
     pub(super) fn new(
         markdown_files: &BTreeSet<String>,
+        attachments: &[Attachment],
         selected: &Selected,
         selection: Selection,
         urls: &Urls,
@@ -63,16 +121,52 @@ impl Targets {
                 Target::Url(urls.path(&rel::incident(&incident.slug.value))),
             );
         }
+        // A bundle's files go beside its page when the page is published; any other
+        // file (a draft bundle's too, when a published page links it) under /files/.
+        let mut pages: HashMap<&str, String> = HashMap::new();
+        for incident in &selected.incidents {
+            pages.insert(&incident.path, rel::incident(&incident.slug.value));
+        }
         for page in &selected.pages {
-            map.insert(
-                page.path.clone(),
-                Target::Url(urls.path(&rel::page(&page.slug.value))),
-            );
+            pages.insert(&page.path, rel::page(&page.slug.value));
+        }
+        for attachment in attachments {
+            let beside = attachment.bundle.as_ref().and_then(|bundle| {
+                let page = pages.get(bundle.as_str())?;
+                let inside = attachment.path.strip_prefix(parent_dir(bundle))?;
+                let inside = inside.trim_start_matches('/');
+                // The page itself is the folder's index.html.
+                (inside != "index.html").then(|| format!("{page}{inside}"))
+            });
+            let rel = beside.unwrap_or_else(|| {
+                let under = attachment
+                    .path
+                    .strip_prefix(CONTENT_DIR)
+                    .unwrap_or(&attachment.path);
+                format!("{}{}", rel::FILES, under.trim_start_matches('/'))
+            });
+            let escaped: Vec<String> = rel
+                .split('/')
+                .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
+                .collect();
+            let target = FileTarget {
+                url: urls.path(&escaped.join("/")),
+                rel,
+                source: attachment.source.clone(),
+                len: attachment.len,
+                dimensions: attachment.dimensions,
+            };
+            map.insert(attachment.path.clone(), Target::File(target));
         }
         let mut names: Vec<String> = map.keys().cloned().collect();
         names.sort_unstable();
+        let folded = names
+            .iter()
+            .map(|name| (name.to_lowercase(), name.clone()))
+            .collect();
         Targets {
             map,
+            folded,
             names: Arc::new(names),
         }
     }
@@ -87,12 +181,15 @@ impl Targets {
         &self.names
     }
 
-    /// The Markdown file whose name is closest to the missing one's (names compared,
-    /// not whole paths, so that a shared `content/` prefix does not make any file
-    /// "close").
+    /// The file whose name is closest to the missing one's, among Markdown files or
+    /// among the others (names compared, not whole paths, so that a shared
+    /// `content/` prefix does not make any file "close").
     fn nearest_file(&self, missing: &str) -> Option<String> {
         let name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_string();
-        let paths = &self.names;
+        let markdown = is_markdown(missing);
+        let paths: Vec<&String> = (self.names.iter())
+            .filter(|p| is_markdown(p) == markdown)
+            .collect();
         let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
         let wanted = name(missing);
         let found = nearest(&wanted, names.iter().map(String::as_str))?;
@@ -125,6 +222,7 @@ pub(super) struct Resolver<'t> {
     calls: Cell<usize>,
     lookups: RefCell<Vec<(String, Option<Target>)>>,
     fragments: RefCell<Vec<FoundFragment>>,
+    files: RefCell<Vec<String>>,
 }
 
 impl<'t> Resolver<'t> {
@@ -136,11 +234,13 @@ impl<'t> Resolver<'t> {
             calls: Cell::new(0),
             lookups: RefCell::new(Vec::new()),
             fragments: RefCell::new(Vec::new()),
+            files: RefCell::new(Vec::new()),
         }
     }
 
-    /// What the link to `dest` (relative, to a `.md` file) becomes.
-    pub(super) fn resolve(&self, dest: &str) -> LinkRewrite {
+    /// What the link or image to `link.dest` (a relative destination) becomes.
+    pub(super) fn resolve(&self, link: LocalLink<'_>) -> LinkRewrite {
+        let dest = link.dest;
         let call = self.calls.get();
         self.calls.set(call + 1);
         let (file, fragment) = match dest.split_once('#') {
@@ -149,6 +249,9 @@ impl<'t> Resolver<'t> {
         };
         let file = file.split('?').next().unwrap_or(file);
         let decoded = percent_decode(file);
+        if !is_markdown(&decoded) || link.image {
+            return self.resolve_file(link, &decoded, &dest[file.len()..]);
+        }
         let Some(target) = join_relative(self.dir, &decoded) else {
             return LinkRewrite::Broken {
                 error: format!("link `{dest}` points outside the site"),
@@ -177,7 +280,7 @@ impl<'t> Resolver<'t> {
                     "link to {target}, which is {why} and left out of this build, is shown as plain text"
                 ),
             },
-            Some(Target::Unusable) => LinkRewrite::Keep,
+            Some(Target::Unusable | Target::File(_)) => LinkRewrite::Keep,
             None => LinkRewrite::Broken {
                 error: format!("link to `{dest}`: no such file {target}"),
                 help: self.targets.nearest_file(&target).map(|n| did_you_mean(&n)),
@@ -185,10 +288,117 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    /// Every target looked up with what was found, and every link with a fragment.
-    pub(super) fn finish(self) -> (Vec<(String, Option<Target>)>, Vec<FoundFragment>) {
-        (self.lookups.into_inner(), self.fragments.into_inner())
+    /// What a link or image to a file that is not Markdown becomes: the file's URL
+    /// (with the query and fragment as written), an error when the file is missing
+    /// or outside `content/`, or the link as written when it names no file (a
+    /// folder, a page of the site, a path with no extension).
+    fn resolve_file(&self, link: LocalLink<'_>, decoded: &str, rest: &str) -> LinkRewrite {
+        let dest = link.dest;
+        let wants_file = link.image || has_file_extension(decoded);
+        let content = format!("{CONTENT_DIR}/");
+        let target = join_relative(self.dir, decoded).filter(|t| t.starts_with(&content));
+        let Some(target) = target else {
+            if !wants_file {
+                return LinkRewrite::Keep;
+            }
+            return LinkRewrite::Broken {
+                error: format!(
+                    "link `{dest}` leaves content/: only files under content/ are published with the pages"
+                ),
+                help: Some(
+                    "move the file under content/, next to the postmortem that uses it".to_string(),
+                ),
+            };
+        };
+        let found = self.targets.get(&target);
+        self.lookups
+            .borrow_mut()
+            .push((target.clone(), found.cloned()));
+        match found {
+            Some(Target::File(file)) => {
+                self.files.borrow_mut().push(target.clone());
+                let warning = (file.len > LARGE_FILE).then(|| {
+                    (
+                        format!(
+                            "{target} is {:.1} MB: files over 10 MB make the site slow to publish and to load",
+                            file.len as f64 / 1e6
+                        ),
+                        "link a smaller copy (a cropped screenshot, an excerpt of the log), or keep the file elsewhere and link it by URL".to_string(),
+                    )
+                });
+                LinkRewrite::File {
+                    url: format!("{}{rest}", file.url),
+                    dimensions: file.dimensions,
+                    warning,
+                }
+            }
+            Some(_) => LinkRewrite::Keep,
+            None if !wants_file => LinkRewrite::Keep,
+            None => match self.targets.folded.get(&target.to_lowercase()) {
+                Some(actual) => LinkRewrite::Broken {
+                    error: format!(
+                        "link to `{dest}`: no such file; {actual} differs only in letter case, which web servers do not ignore"
+                    ),
+                    help: Some(format!("write `{}`", relative_to(self.dir, actual))),
+                },
+                None => LinkRewrite::Broken {
+                    error: format!("link to `{dest}`: no such file {target}"),
+                    help: (self.targets.nearest_file(&target))
+                        .map(|n| did_you_mean(&relative_to(self.dir, &n))),
+                },
+            },
+        }
     }
+
+    /// Every target looked up with what was found, and every link with a fragment.
+    pub(super) fn finish(self) -> Resolved {
+        let mut files = self.files.into_inner();
+        files.sort_unstable();
+        files.dedup();
+        Resolved {
+            lookups: self.lookups.into_inner(),
+            fragments: self.fragments.into_inner(),
+            files,
+        }
+    }
+}
+
+/// What resolving one body's links found.
+pub(super) struct Resolved {
+    /// Every target looked up, with what was found.
+    pub lookups: Vec<(String, Option<Target>)>,
+    /// Every link with a fragment to another published file.
+    pub fragments: Vec<FoundFragment>,
+    /// The files that are not Markdown it links, sorted, each once.
+    pub files: Vec<String>,
+}
+
+/// Whether a path names a Markdown file.
+fn is_markdown(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
+    path.ends_with(".md") || path.ends_with(".markdown")
+}
+
+/// Whether the last segment of a path has an extension that names a file rather
+/// than a page of the site (`.html` links are taken as pages).
+fn has_file_extension(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() => {
+            !ext.eq_ignore_ascii_case("html") && !ext.eq_ignore_ascii_case("htm")
+        }
+        _ => false,
+    }
+}
+
+/// `path` as a link written in a file of folder `dir`.
+fn relative_to(dir: &str, path: &str) -> String {
+    let from: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = path.split('/').collect();
+    let shared = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - shared];
+    parts.extend(&to[shared..]);
+    parts.join("/")
 }
 
 /// Decodes `%xx` escapes; an invalid escape is kept as written.
@@ -210,5 +420,25 @@ mod tests {
         assert_eq!(percent_decode("100%.md"), "100%.md");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("caf%C3%A9.md"), "café.md");
+    }
+
+    #[test]
+    fn file_extensions_tell_files_from_pages() {
+        assert!(has_file_extension("latency.png"));
+        assert!(has_file_extension("../logs/api.log.txt"));
+        assert!(!has_file_extension("../../components/etcd/"));
+        assert!(!has_file_extension("../about/index.html"));
+        assert!(!has_file_extension("README"));
+        assert!(!has_file_extension(".hidden"));
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_shared_folder() {
+        assert_eq!(relative_to("content/a", "content/a/x.png"), "x.png");
+        assert_eq!(
+            relative_to("content/a/b", "content/c/x.png"),
+            "../../c/x.png"
+        );
+        assert_eq!(relative_to("content", "content/x/Y.png"), "x/Y.png");
     }
 }

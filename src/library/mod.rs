@@ -156,8 +156,22 @@ pub struct Library {
     pub by_severity: IxVec<SeverityIx, Vec<IncidentIx>>,
     /// Incidents by year, newest first within a year.
     pub by_year: BTreeMap<i16, Vec<IncidentIx>>,
+    /// The files that are not Markdown which published pages link, sorted by
+    /// output path: copied into the site as they are.
+    pub files: Vec<PublishedFile>,
     /// Paths and permalinks.
     pub urls: Urls,
+}
+
+/// A file of `content/` that a published page links, and where it is published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedFile {
+    /// Its output path, relative to the site root.
+    pub rel: String,
+    /// Where it is on disk.
+    pub source: std::path::PathBuf,
+    /// Its path relative to the site root, as the author sees it.
+    pub path: String,
 }
 
 impl Library {
@@ -197,9 +211,16 @@ pub fn build_library_with(
         pages,
         markdown_files,
         unparsed,
+        attachments,
     } = content;
     let mut selected = select::select(incidents, pages, options.selection);
-    let targets = Targets::new(&markdown_files, &selected, options.selection, &urls);
+    let targets = Targets::new(
+        &markdown_files,
+        &attachments,
+        &selected,
+        options.selection,
+        &urls,
+    );
 
     // Every body, then the fragment links between them; the renderer keeps them.
     let highlights = markdown::highlight::Highlights::new();
@@ -210,6 +231,7 @@ pub fn build_library_with(
     };
     let bodies = bodies::render_all(&mut selected, &unparsed, &markdown, &targets, &*renderer);
     fragments::check(&selected, &bodies, &mut problems);
+    let files = published_files(&bodies, &targets);
     let mut this_build = (selected.incidents.iter().map(|i| i.path.as_str()))
         .zip(&bodies.incidents)
         .chain((selected.pages.iter().map(|p| p.path.as_str())).zip(&bodies.pages))
@@ -273,8 +295,30 @@ pub fn build_library_with(
         themes,
         by_severity,
         by_year,
+        files,
         urls,
     }
+}
+
+/// The files that the published incidents and pages link, each once.
+fn published_files(bodies: &RenderedBodies, targets: &Targets) -> Vec<PublishedFile> {
+    let linked: std::collections::BTreeSet<&str> = (bodies.incidents.iter())
+        .chain(&bodies.pages)
+        .flat_map(|body| body.output().files.iter().map(String::as_str))
+        .collect();
+    let mut files: Vec<PublishedFile> = linked
+        .into_iter()
+        .filter_map(|path| {
+            let file = targets.file(path)?;
+            Some(PublishedFile {
+                rel: file.rel.clone(),
+                source: file.source.clone(),
+                path: path.to_string(),
+            })
+        })
+        .collect();
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    files
 }
 
 /// One published incident with its body, names and lessons.

@@ -65,6 +65,8 @@ pub mod rel {
     pub const NOT_FOUND: &str = "404.html";
     /// The syntax highlighting stylesheet.
     pub const HIGHLIGHT_CSS: &str = "highlight.css";
+    /// The files that pages link which belong to no published bundle.
+    pub const FILES: &str = "files/";
 
     /// One incident.
     pub fn incident(slug: &str) -> String {
@@ -108,6 +110,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "stats",
     "search",
     "static",
+    "files",
 ];
 
 /// The output file for a location: folders get `index.html`.

@@ -28,13 +28,32 @@ pub struct Options<'h> {
     pub plain_code: bool,
 }
 
-/// What to do with a link whose destination is a relative path to a `.md` file.
+/// A relative destination of a link or an image, handed to the resolver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalLink<'d> {
+    /// The destination as written.
+    pub dest: &'d str,
+    /// Whether it is an image's source rather than a link's.
+    pub image: bool,
+}
+
+/// What to do with a link or image whose destination is relative.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkRewrite {
     /// Leave the destination unchanged.
     Keep,
     /// Replace the destination with this URL (fragment already included by the resolver).
     Url(String),
+    /// A file published with the page: its URL, its size in pixels when it is an
+    /// image whose header could be read, and a warning to report at the link.
+    File {
+        /// The URL to link.
+        url: String,
+        /// Width and height in pixels.
+        dimensions: Option<(u32, u32)>,
+        /// A warning (message, help) about the file.
+        warning: Option<(String, String)>,
+    },
     /// Drop the link, keep its text as plain text, and report this warning at the link.
     PlainText {
         /// The warning's message.
@@ -86,7 +105,7 @@ pub struct Rendered {
     pub plain_text: String,
     /// Problems found, ordered by offset.
     pub problems: Vec<BodyProblem>,
-    /// The byte offset of every link passed to `resolve`, in call order, so that a
+    /// The byte offset of every destination passed to `resolve`, in call order, so that a
     /// caller can locate problems it finds later (a `#fragment` with no heading).
     pub resolved: Vec<usize>,
     /// Links within the page (`#id`): byte offset and the id, for the caller to
@@ -95,12 +114,12 @@ pub struct Rendered {
 }
 
 /// Renders a Markdown body. `resolve` is called with the raw destination of every link
-/// (not images) whose destination is relative (no scheme, not starting with `/` or `#`)
-/// and whose path part (before any `#` or `?`) ends in `.md` (case-insensitive).
+/// and image whose destination is relative: no scheme, and not starting with `/`,
+/// `#` or `?`.
 pub fn render(
     body: &str,
     options: &Options<'_>,
-    resolve: &dyn Fn(&str) -> LinkRewrite,
+    resolve: &dyn Fn(LocalLink<'_>) -> LinkRewrite,
 ) -> Rendered {
     let mut flags = pulldown_cmark::Options::empty();
     flags.insert(pulldown_cmark::Options::ENABLE_TABLES);
@@ -114,6 +133,7 @@ pub fn render(
         resolve,
         queue: VecDeque::new(),
         links: Vec::new(),
+        image: None,
         image_depth: 0,
         container_depth: 0,
         heading: None,
@@ -174,11 +194,13 @@ pub fn heading_id(text: &str) -> String {
 struct Events<'a, 'r> {
     parser: OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
     options: &'r Options<'r>,
-    resolve: &'r dyn Fn(&str) -> LinkRewrite,
+    resolve: &'r dyn Fn(LocalLink<'_>) -> LinkRewrite,
     /// Events ready for the HTML writer.
     queue: VecDeque<Event<'a>>,
-    /// For each open link or image: whether its start tag was emitted.
+    /// For each open link or image: whether it is kept.
     links: Vec<bool>,
+    /// The image being read: its alt text is gathered until it ends.
+    image: Option<OpenImage>,
     image_depth: usize,
     /// Open lists, quotes, footnotes and tables: a paragraph is top-level at 0.
     container_depth: usize,
@@ -204,6 +226,18 @@ struct OpenHeading<'a> {
     offset: usize,
     events: Vec<Event<'a>>,
     text: PlainText,
+}
+
+struct OpenImage {
+    /// The source as written, for messages.
+    written: String,
+    src: String,
+    title: String,
+    dimensions: Option<(u32, u32)>,
+    offset: usize,
+    alt: String,
+    /// Images inside this one's alt text, still open.
+    nested: usize,
 }
 
 struct OpenCode {
@@ -324,6 +358,10 @@ impl<'a> Events<'a, '_> {
     }
 
     fn handle(&mut self, event: Event<'a>, offset: usize) {
+        if self.image.is_some() {
+            self.handle_in_image(event);
+            return;
+        }
         match event {
             Event::Text(text) => {
                 if let Some(code) = &mut self.code {
@@ -400,37 +438,8 @@ impl<'a> Events<'a, '_> {
                 id,
             } => self.start_link(offset, link_type, dest_url, title, id),
             Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            } => {
-                self.image_depth += 1;
-                let scheme = url_scheme(&dest_url);
-                if scheme
-                    .as_deref()
-                    .is_some_and(|s| !matches!(s, "http" | "https"))
-                {
-                    self.problem(
-                        offset,
-                        Level::Warning,
-                        format!(
-                            "unsafe image source `{}` was dropped (only http, https and relative image sources are kept)",
-                            shorten(&dest_url)
-                        ),
-                        None,
-                    );
-                    self.links.push(false);
-                } else {
-                    self.links.push(true);
-                    self.emit(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                }
-            }
+                dest_url, title, ..
+            } => self.start_image(offset, &dest_url, &title),
             Tag::Paragraph => {
                 self.space();
                 if self.container_depth == 0
@@ -492,11 +501,21 @@ impl<'a> Events<'a, '_> {
             {
                 self.fragments.push((offset, id.to_string()));
             }
-            if scheme.is_none() && is_md_path(&dest_url) {
+            if scheme.is_none() && is_local(&dest_url) {
                 self.resolved.push(offset);
-                match (self.resolve)(&dest_url) {
+                let link = LocalLink {
+                    dest: &dest_url,
+                    image: false,
+                };
+                match (self.resolve)(link) {
                     LinkRewrite::Keep => {}
                     LinkRewrite::Url(url) => dest_url = CowStr::from(url),
+                    LinkRewrite::File { url, warning, .. } => {
+                        if let Some((message, help)) = warning {
+                            self.problem(offset, Level::Warning, message, Some(help));
+                        }
+                        dest_url = CowStr::from(url);
+                    }
                     LinkRewrite::PlainText { warning } => {
                         self.problem(offset, Level::Warning, warning, None);
                         self.links.push(false);
@@ -517,6 +536,138 @@ impl<'a> Events<'a, '_> {
             title,
             id,
         }));
+    }
+
+    /// An image: its source checked (and resolved when relative), then its alt text
+    /// gathered until it ends. A dropped image leaves its alt text as text.
+    fn start_image(&mut self, offset: usize, dest: &str, title: &str) {
+        self.image_depth += 1;
+        let scheme = url_scheme(dest);
+        if scheme
+            .as_deref()
+            .is_some_and(|s| !matches!(s, "http" | "https"))
+        {
+            self.problem(
+                offset,
+                Level::Warning,
+                format!(
+                    "unsafe image source `{}` was dropped (only http, https and relative image sources are kept)",
+                    shorten(dest)
+                ),
+                None,
+            );
+            self.links.push(false);
+            return;
+        }
+        let mut src = dest.to_string();
+        let mut dimensions = None;
+        if scheme.is_none() && is_local(dest) {
+            self.resolved.push(offset);
+            match (self.resolve)(LocalLink { dest, image: true }) {
+                LinkRewrite::Keep => {}
+                LinkRewrite::Url(url) => src = url,
+                LinkRewrite::File {
+                    url,
+                    dimensions: size,
+                    warning,
+                } => {
+                    if let Some((message, help)) = warning {
+                        self.problem(offset, Level::Warning, message, Some(help));
+                    }
+                    src = url;
+                    dimensions = size;
+                }
+                LinkRewrite::PlainText { warning } => {
+                    self.problem(offset, Level::Warning, warning, None);
+                    self.links.push(false);
+                    return;
+                }
+                LinkRewrite::Broken { error, help } => {
+                    self.problem(offset, Level::Error, error, help);
+                    self.links.push(false);
+                    return;
+                }
+            }
+        }
+        self.links.push(true);
+        self.image = Some(OpenImage {
+            written: dest.to_string(),
+            src,
+            title: title.to_string(),
+            dimensions,
+            offset,
+            alt: String::new(),
+            nested: 0,
+        });
+    }
+
+    /// An event inside an image: only its text counts, as alt text.
+    fn handle_in_image(&mut self, event: Event<'a>) {
+        let Some(image) = &mut self.image else {
+            return;
+        };
+        match event {
+            Event::Text(text) | Event::Code(text) => {
+                image.alt.push_str(&text);
+                self.plain.push(&text);
+                if let Some(heading) = &mut self.heading {
+                    heading.text.push(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                image.alt.push(' ');
+                self.plain.space();
+            }
+            Event::Start(Tag::Image { .. }) => {
+                image.nested += 1;
+                self.image_depth += 1;
+            }
+            Event::End(TagEnd::Image) => {
+                self.image_depth = self.image_depth.saturating_sub(1);
+                if image.nested > 0 {
+                    image.nested -= 1;
+                } else {
+                    self.end_image();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes the image that ends here, lazily loaded and with its size when known.
+    fn end_image(&mut self) {
+        self.links.pop();
+        let Some(image) = self.image.take() else {
+            return;
+        };
+        let alt = image.alt.trim();
+        if alt.is_empty() {
+            self.problem(
+                image.offset,
+                Level::Warning,
+                format!("image `{}` has no alt text", shorten(&image.written)),
+                Some(
+                    "describe what it shows between the brackets, as in `![p99 latency during the outage](latency.png)`"
+                        .to_string(),
+                ),
+            );
+        }
+        let mut html = String::from("<img src=\"");
+        // Writing into a String cannot fail.
+        let _ = pulldown_cmark_escape::escape_href(&mut html, &image.src);
+        html.push_str("\" alt=\"");
+        html.push_str(&escape_html(alt));
+        html.push('"');
+        if !image.title.is_empty() {
+            html.push_str(" title=\"");
+            html.push_str(&escape_html(&image.title));
+            html.push('"');
+        }
+        if let Some((width, height)) = image.dimensions {
+            html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+        }
+        html.push_str(" loading=\"lazy\">");
+        self.emit(Event::InlineHtml(CowStr::from(html)));
     }
 
     fn end(&mut self, end: TagEnd) {
@@ -724,13 +875,10 @@ fn url_scheme(url: &str) -> Option<String> {
     None
 }
 
-/// Whether a scheme-less destination is a relative path to a `.md` file.
-fn is_md_path(dest: &str) -> bool {
-    if dest.starts_with('/') || dest.starts_with('#') {
-        return false;
-    }
-    let path = dest.split(['#', '?']).next().unwrap_or(dest).as_bytes();
-    path.len() >= 3 && path[path.len() - 3..].eq_ignore_ascii_case(b".md")
+/// Whether a scheme-less destination is relative to the page's file: not empty and
+/// not starting with `/`, `#` or `?`.
+fn is_local(dest: &str) -> bool {
+    !dest.is_empty() && !dest.starts_with(['/', '#', '?'])
 }
 
 /// A URL short enough for a message.
@@ -766,7 +914,7 @@ fn is_only_comments(html: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn keep(_: &str) -> LinkRewrite {
+    fn keep(_: LocalLink<'_>) -> LinkRewrite {
         LinkRewrite::Keep
     }
 
@@ -965,7 +1113,8 @@ mod tests {
         assert!(!r.html.contains("data:"), "{}", r.html);
         assert!(r.html.contains("alt <em>text</em>"), "{}", r.html);
         assert!(
-            r.html.contains(r#"<img src="img/a.png" alt="ok" />"#),
+            r.html
+                .contains(r#"<img src="img/a.png" alt="ok" loading="lazy">"#),
             "{}",
             r.html
         );
@@ -982,10 +1131,11 @@ mod tests {
         let body = "[a](a.md) [b](sub/B.MD#timeline) [c](c.md?x=1) [d](gone.md) [e](draft.md) \
                     [f](x.md.html) [g](/abs.md) [h](#x.md) [i](https://e.com/a.md) ![j](j.md)\n";
         let seen = std::cell::RefCell::new(Vec::new());
-        let resolve = |dest: &str| {
-            seen.borrow_mut().push(dest.to_string());
+        let resolve = |link: LocalLink<'_>| {
+            let dest = link.dest;
+            seen.borrow_mut().push((dest.to_string(), link.image));
             match dest {
-                "a.md" => LinkRewrite::Keep,
+                "a.md" | "x.md.html" | "j.md" => LinkRewrite::Keep,
                 "sub/B.MD#timeline" => LinkRewrite::Url("/incidents/b/#timeline".to_string()),
                 "c.md?x=1" => LinkRewrite::Url("/incidents/c/".to_string()),
                 "draft.md" => LinkRewrite::PlainText {
@@ -1002,12 +1152,15 @@ mod tests {
         assert_eq!(
             *seen.borrow(),
             [
-                "a.md",
-                "sub/B.MD#timeline",
-                "c.md?x=1",
-                "gone.md",
-                "draft.md"
+                ("a.md", false),
+                ("sub/B.MD#timeline", false),
+                ("c.md?x=1", false),
+                ("gone.md", false),
+                ("draft.md", false),
+                ("x.md.html", false),
+                ("j.md", true),
             ]
+            .map(|(dest, image)| (dest.to_string(), image))
         );
         assert!(r.html.contains(r#"<a href="a.md">a</a>"#), "{}", r.html);
         assert!(
@@ -1028,7 +1181,8 @@ mod tests {
             r.html
         );
         assert!(
-            r.html.contains(r#"<img src="j.md" alt="j" />"#),
+            r.html
+                .contains(r#"<img src="j.md" alt="j" loading="lazy">"#),
             "{}",
             r.html
         );
@@ -1053,9 +1207,51 @@ mod tests {
     }
 
     #[test]
+    fn images_are_lazy_with_their_size_and_alt_text() {
+        let body = "![p99 *latency* `ms`](graph.png \"Title\") ![](logo.svg)\n\n\
+                    [![badge](b.png)](b.png)\n";
+        let resolve = |link: LocalLink<'_>| match link.dest {
+            "graph.png" => LinkRewrite::File {
+                url: "/x/incidents/a/graph.png".to_string(),
+                dimensions: Some((640, 320)),
+                warning: Some(("big".to_string(), "smaller".to_string())),
+            },
+            _ => LinkRewrite::File {
+                url: format!("/x/files/{}", link.dest),
+                dimensions: None,
+                warning: None,
+            },
+        };
+        let r = render(body, &Options::default(), &resolve);
+        assert_eq!(
+            r.html,
+            "<p><img src=\"/x/incidents/a/graph.png\" alt=\"p99 latency ms\" title=\"Title\" \
+             width=\"640\" height=\"320\" loading=\"lazy\"> \
+             <img src=\"/x/files/logo.svg\" alt=\"\" loading=\"lazy\"></p>\n\
+             <p><a href=\"/x/files/b.png\"><img src=\"/x/files/b.png\" alt=\"badge\" loading=\"lazy\"></a></p>\n"
+        );
+        let messages: Vec<(usize, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.offset, p.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (0, "big"),
+                (
+                    body.find("![]").unwrap(),
+                    "image `logo.svg` has no alt text"
+                )
+            ]
+        );
+        assert_eq!(r.plain_text, "p99 latency ms badge");
+    }
+
+    #[test]
     fn reference_links_are_resolved_at_their_use() {
         let body = "Intro.\n\nSee [the other one][o].\n\n[o]: other.md\n";
-        let resolve = |_: &str| LinkRewrite::PlainText {
+        let resolve = |_: LocalLink<'_>| LinkRewrite::PlainText {
             warning: "left out".to_string(),
         };
         let r = render(body, &Options::default(), &resolve);
@@ -1065,7 +1261,7 @@ mod tests {
 
     #[test]
     fn dropped_link_keeps_inner_markup() {
-        let resolve = |_: &str| LinkRewrite::Broken {
+        let resolve = |_: LocalLink<'_>| LinkRewrite::Broken {
             error: "no".to_string(),
             help: None,
         };

@@ -32,7 +32,8 @@ use crate::diag::{Diagnostic, Diagnostics, Location, expected_one_of, nearest_he
 use crate::embedded;
 use crate::library::urls::{file_for, rel};
 use crate::library::{
-    ComponentIx, IncidentIx, Library, OrganizationIx, PageIx, SeverityIx, TagIx, ThemeIx,
+    ComponentIx, IncidentIx, Library, OrganizationIx, PageIx, PublishedFile, SeverityIx, TagIx,
+    ThemeIx,
 };
 use crate::markdown::highlight;
 use crate::progress::{Progress, Stage};
@@ -146,6 +147,8 @@ pub enum SiteFile<'r> {
     },
     /// A file made without a template (the export, the search index, assets).
     Data(OutputFile),
+    /// A file of `content/` that a page links, copied as it is.
+    Copy(&'r PublishedFile),
 }
 
 impl SiteFile<'_> {
@@ -154,6 +157,7 @@ impl SiteFile<'_> {
         match self {
             SiteFile::Page { renderer, index } => renderer.page_path(*index),
             SiteFile::Data(file) => file.path.clone(),
+            SiteFile::Copy(file) => file.rel.clone(),
         }
     }
 
@@ -164,6 +168,8 @@ impl SiteFile<'_> {
         match self {
             SiteFile::Page { renderer, index } => renderer.is_heavy(*index),
             SiteFile::Data(_) => false,
+            // Copied through a buffer, never held whole.
+            SiteFile::Copy(_) => true,
         }
     }
 
@@ -174,6 +180,10 @@ impl SiteFile<'_> {
             SiteFile::Data(file) => out
                 .write_all(&file.bytes)
                 .map_err(|e| Box::new(PageFailure::write(&file.path, &e))),
+            SiteFile::Copy(file) => std::fs::File::open(&file.source)
+                .and_then(|mut source| std::io::copy(&mut source, out))
+                .map(drop)
+                .map_err(|e| Box::new(PageFailure::copy(file, &e))),
         }
     }
 
@@ -182,6 +192,13 @@ impl SiteFile<'_> {
         match self {
             SiteFile::Page { renderer, index } => renderer.render_page(index),
             SiteFile::Data(file) => Ok(file),
+            SiteFile::Copy(file) => match std::fs::read(&file.source) {
+                Ok(bytes) => Ok(OutputFile {
+                    path: file.rel.clone(),
+                    bytes,
+                }),
+                Err(e) => Err(Box::new(PageFailure::copy(file, &e))),
+            },
         }
     }
 }
@@ -201,6 +218,11 @@ pub fn render_each(
     progress.stage_started(Stage::Render);
     let started = Instant::now();
     for_each_page(renderer, progress, diags, take);
+    for file in &renderer.library.files {
+        if let Err(failure) = take(SiteFile::Copy(file)) {
+            report_failures([*failure], diags);
+        }
+    }
     for file in renderer.data_files(diags) {
         if let Err(failure) = take(SiteFile::Data(file)) {
             report_failures([*failure], diags);
@@ -300,6 +322,18 @@ impl PageFailure {
                 format!("could not write the page: {error}"),
             ),
             page: format!("/{path}"),
+        }
+    }
+
+    /// The failure to copy a file that a page links (read between loading and
+    /// writing, or removed meanwhile).
+    pub fn copy(file: &PublishedFile, error: &std::io::Error) -> PageFailure {
+        PageFailure {
+            diagnostic: Diagnostic::error(
+                Location::file(&file.path),
+                format!("could not copy the file into the site: {error}"),
+            ),
+            page: format!("/{}", file.rel),
         }
     }
 

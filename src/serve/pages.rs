@@ -22,6 +22,8 @@ enum Source {
     Page(usize),
     /// One of the files that need no template.
     Data,
+    /// A file of `content/` that a page links, by its number in the library.
+    Copy(usize),
 }
 
 /// The files that need no template, made together, and what went wrong making them.
@@ -63,6 +65,10 @@ impl OnDemand {
         let mut paths: HashMap<String, Source> = (0..count)
             .map(|i| (renderer.page_path(i), Source::Page(i)))
             .collect();
+        paths.extend(
+            (site.site.library.files.iter().enumerate())
+                .map(|(i, file)| (file.rel.clone(), Source::Copy(i))),
+        );
         paths.extend(
             renderer
                 .data_paths()
@@ -155,6 +161,11 @@ impl Files for OnDemand {
             Some(Source::Data) => match self.data().files.get(path) {
                 Some(bytes) => Read::File(bytes.clone()),
                 None => Read::Broken,
+            },
+            // Read afresh, so that a file saved again is served as it is now.
+            Some(Source::Copy(i)) => match std::fs::read(&self.site.library.files[*i].source) {
+                Ok(bytes) => Read::File(bytes),
+                Err(_) => Read::Broken,
             },
         }
     }
