@@ -121,6 +121,12 @@ impl Targets {
                 Target::Url(urls.path(&rel::incident(&incident.slug.value))),
             );
         }
+        for page in &selected.pages {
+            map.insert(
+                page.path.clone(),
+                Target::Url(urls.path(&rel::page(&page.slug.value))),
+            );
+        }
         // A bundle's files go beside its page when the page is published; any other
         // file (a draft bundle's too, when a published page links it) under /files/.
         let mut pages: HashMap<&str, String> = HashMap::new();
