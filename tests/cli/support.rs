@@ -273,7 +273,10 @@ impl Output_ {
                     problems.push(format!("{page}: dead link `{target}`"));
                     continue;
                 };
-                if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                // Fragments name elements of HTML pages; in other files (a log's
+                // `#L2`) they are the reader's business.
+                let is_page = file.extension().is_some_and(|e| e == "html");
+                if let Some(fragment) = fragment.filter(|f| !f.is_empty() && is_page) {
                     let fragment = percent_decode(fragment);
                     let known = ids.get(&file).is_some_and(|set| set.contains(&fragment));
                     if !known {
