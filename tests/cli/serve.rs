@@ -726,3 +726,37 @@ fn quiet_and_verbose_apply_to_serve() {
     server.wait_for_line(|l| l.starts_with("rebuilt in "));
     server.wait_for_line(|l| l.starts_with("rendered all "));
 }
+
+#[test]
+fn a_changed_attachment_is_served_anew_and_reloads_the_page() {
+    let site = site();
+    let svg = |label: &str| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 40\"><text x=\"4\" y=\"20\">{label}</text></svg>\n"
+        )
+    };
+    site.write("content/incidents/bundle/diagram.svg", &svg("first"));
+    site.write(
+        "content/incidents/bundle/index.md",
+        &incident(
+            "A bundled incident",
+            "2024-02-01",
+            "minor",
+            "summary: With a diagram.\n",
+        )
+        .replace("## Summary", "![the layout](diagram.svg)\n\n## Summary"),
+    );
+    let server = Serving::start(&site, &[]);
+    let path = "/incidents/bundle/diagram.svg";
+    let first = server.get_until(path, |a| a.status == 200);
+    assert_eq!(first.body, svg("first"));
+    assert_eq!(first.header("Content-Type"), Some("image/svg+xml"));
+    let mut events = server.events();
+    site.write("content/incidents/bundle/diagram.svg", &svg("second"));
+    events.next_named("reload");
+    assert_eq!(server.get(path).body, svg("second"));
+    // A file no page links is not served.
+    site.write("content/incidents/bundle/unlinked.txt", "not linked\n");
+    events.next_named("reload");
+    assert_eq!(server.get("/incidents/bundle/unlinked.txt").status, 404);
+}
