@@ -211,7 +211,7 @@ fn front_matter_parse(c: &mut Criterion) {
 fn markdown_render(c: &mut Criterion) {
     let mut p = Picker(7);
     let bodies: Vec<String> = (0..20).map(|_| body(&mut p)).collect();
-    let keep = |_: &str| LinkRewrite::Keep;
+    let keep = |_: markdown::LocalLink<'_>| LinkRewrite::Keep;
     let mut group = c.benchmark_group("markdown");
     group.throughput(Throughput::Bytes(
         bodies.iter().map(|b| b.len() as u64).sum(),

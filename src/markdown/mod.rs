@@ -4,6 +4,7 @@
 //! and search. Problems come back with byte offsets into the body; mapping them to
 //! lines, and knowing which `.md` files exist, is the caller's job. No IO here.
 
+pub mod diagram;
 pub mod highlight;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -128,6 +129,7 @@ pub fn render(
     flags.insert(pulldown_cmark::Options::ENABLE_TASKLISTS);
     flags.insert(pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES);
     let mut events = Events {
+        body,
         parser: Parser::new_ext(body, flags).into_offset_iter(),
         options,
         resolve,
@@ -146,6 +148,7 @@ pub fn render(
         resolved: Vec::new(),
         fragments: Vec::new(),
         html_block: None,
+        diagrams: 0,
     };
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.by_ref());
@@ -192,6 +195,7 @@ pub fn heading_id(text: &str) -> String {
 /// one event at a time (buffering only a heading or a code block), so it needs no
 /// recursion and takes linear time whatever the nesting.
 struct Events<'a, 'r> {
+    body: &'a str,
     parser: OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
     options: &'r Options<'r>,
     resolve: &'r dyn Fn(LocalLink<'_>) -> LinkRewrite,
@@ -216,6 +220,8 @@ struct Events<'a, 'r> {
     /// The text of an HTML block being read when raw HTML is escaped: held back
     /// so that a block of nothing but comments can be dropped.
     html_block: Option<String>,
+    /// Mermaid diagrams met so far, for their ids.
+    diagrams: usize,
 }
 
 struct OpenHeading<'a> {
@@ -771,6 +777,48 @@ impl<'a> Events<'a, '_> {
             return;
         };
         self.plain.push(&block.code);
+        if block
+            .language
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case("mermaid"))
+        {
+            self.diagrams += 1;
+            let id = format!("mermaid-{}", self.diagrams);
+            match diagram::draw(&block.code, &id) {
+                Ok(svg) => {
+                    let html = diagram_html(&svg, &block.code);
+                    self.emit(Event::Html(CowStr::from(html)));
+                    return;
+                }
+                Err(failure) => {
+                    // The diagram's line N is N lines below the opening fence.
+                    let offset = match failure.line {
+                        Some(line) => (self.body[block.offset..].match_indices('\n'))
+                            .nth(line - 1)
+                            .map_or(block.offset, |(at, _)| block.offset + at + 1),
+                        None => block.offset,
+                    };
+                    self.problem(
+                        offset,
+                        Level::Warning,
+                        format!(
+                            "the Mermaid diagram cannot be drawn: {}; it is shown as code",
+                            failure.reason
+                        ),
+                        Some(match failure.nearest_kind {
+                            Some(kind) => crate::diag::did_you_mean(kind),
+                            None => "check this line against Mermaid's syntax for the diagram type on the first line (flowchart, sequenceDiagram, stateDiagram-v2, gantt, timeline...)".to_string(),
+                        }),
+                    );
+                }
+            }
+            let html = format!(
+                "<pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">{}</code></pre>\n",
+                escape_html(&block.code)
+            );
+            self.emit(Event::Html(CowStr::from(html)));
+            return;
+        }
         let html = match &block.language {
             None => format!(
                 "<pre class=\"code\"><code>{}</code></pre>\n",
@@ -805,6 +853,24 @@ impl<'a> Events<'a, '_> {
         };
         self.emit(Event::Html(CowStr::from(html)));
     }
+}
+
+/// A drawn diagram: the SVG, named for assistive technology, and its source below
+/// it, folded, readable without a script.
+fn diagram_html(svg: &str, source: &str) -> String {
+    let kind = source
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with("%%"))
+        .and_then(|line| line.split_whitespace().next())
+        .unwrap_or("diagram");
+    format!(
+        "<figure class=\"diagram\">\n<div class=\"diagram-drawing\" role=\"img\" aria-label=\"{kind} diagram; its source follows\">{svg}</div>\n\
+         <details class=\"diagram-source\"><summary>Diagram source</summary>\
+         <pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">{}</code></pre></details>\n</figure>\n",
+        escape_html(source),
+        kind = escape_html(kind),
+    )
 }
 
 /// Block tags that contain other blocks: a paragraph inside one is not top-level.
@@ -1246,6 +1312,52 @@ mod tests {
             ]
         );
         assert_eq!(r.plain_text, "p99 latency ms badge");
+    }
+
+    #[test]
+    fn mermaid_blocks_become_drawn_figures_with_their_source() {
+        let body = "Before.\n\n```mermaid\nflowchart LR\n  A[client] --> B[CoreDNS]\n```\n";
+        let r = md(body);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(
+            r.html.starts_with("<p>Before.</p>\n<figure class=\"diagram\">\n<div class=\"diagram-drawing\" role=\"img\" aria-label=\"flowchart diagram; its source follows\"><svg"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.ends_with(
+                "<details class=\"diagram-source\"><summary>Diagram source</summary><pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">flowchart LR\n  A[client] --&gt; B[CoreDNS]\n</code></pre></details>\n</figure>\n"
+            ),
+            "{}",
+            r.html
+        );
+        // The labels are searchable as the source.
+        assert!(
+            r.plain_text.contains("A[client] --> B[CoreDNS]"),
+            "{}",
+            r.plain_text
+        );
+    }
+
+    #[test]
+    fn a_diagram_that_cannot_be_drawn_is_shown_as_code_with_a_warning_at_its_line() {
+        let body = "Intro.\n\n```mermaid\nflowchart LR\n  A -->\n```\n";
+        let r = md(body);
+        assert!(!r.html.contains("<svg"), "{}", r.html);
+        assert!(
+            r.html.contains("<pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">flowchart LR\n  A --&gt;\n</code></pre>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!(r.problems[0].offset, body.find("  A -->").unwrap());
+        assert!(
+            r.problems[0]
+                .message
+                .starts_with("the Mermaid diagram cannot be drawn: "),
+            "{}",
+            r.problems[0].message
+        );
     }
 
     #[test]

@@ -531,6 +531,44 @@ for (const site of sites) {
       }
     });
   } else {
+    await check(`${site.name}: diagrams are drawn inline and graphs load, in both themes, with or without JavaScript`, async () => {
+      const withDiagram = "incidents/monzo-linkerd-etcd-outage/";
+      const scripts = async (page) => page.$$eval("script[src], link[rel=stylesheet]", (els) => els.map((e) => e.getAttribute("src") || e.getAttribute("href")));
+      for (const options of [{ scheme: "light" }, { scheme: "dark" }, { javaScript: false }]) {
+        const { context, page } = await open(site, options);
+        try {
+          await go(page, at(withDiagram));
+          const drawn = await page.$$eval(".diagram-drawing svg", (svgs) => svgs.map((svg) => {
+            const box = svg.getBoundingClientRect();
+            return { width: box.width, height: box.height, text: svg.textContent };
+          }));
+          equal(drawn.length, 1, `one diagram on ${withDiagram}`);
+          assert(drawn[0].width > 300 && drawn[0].height > 200, `drawn at ${drawn[0].width}x${drawn[0].height}`);
+          assert(/kube-apiserver/.test(drawn[0].text) && /endpoint update never arrives/.test(drawn[0].text), "its labels are text");
+          const panel = await page.$eval(".diagram-drawing", (el) => getComputedStyle(el).backgroundColor);
+          equal(panel, "rgb(255, 255, 255)", "the diagram sits on a light panel");
+          const source = await page.$eval(".diagram-source", (el) => ({ summary: el.querySelector("summary").textContent, code: el.querySelector("code").textContent }));
+          equal(source.summary, "Diagram source", "the source is offered");
+          assert(source.code.startsWith("sequenceDiagram"), "the source is the Mermaid text");
+          const graph = await page.$eval('main img[src$="outage-phases.svg"]', (img) => ({ w: img.naturalWidth, lazy: img.loading, alt: img.alt }));
+          assert(graph.w > 0, "the graph loaded");
+          equal(graph.lazy, "lazy", "the graph loads lazily");
+          assert(graph.alt.length > 20, "the graph has alt text");
+          const assetsWith = await scripts(page);
+          await go(page, at("incidents/jw-player-cryptominer/"));
+          equal(await page.$$eval(".diagram-drawing", (d) => d.length), 0, "no diagram on an incident without one");
+          equal(await scripts(page), assetsWith, "a page with a diagram loads nothing more than one without");
+          if (options.scheme) {
+            await go(page, at(withDiagram));
+            const found = (await axeAudit(page)).map((v) => `${v.impact} ${v.id}: ${v.help}\n      ${v.nodes.join("\n      ")}`);
+            equal(found, [], `axe on ${withDiagram} (${options.scheme})`);
+          }
+        } finally {
+          await context.close();
+        }
+      }
+    });
+
     await check(`${site.name}: search finds incidents by a title word`, async () => {
       const { context, page } = await open(site);
       try {
