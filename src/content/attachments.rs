@@ -185,6 +185,24 @@ mod tests {
     }
 
     #[test]
+    fn raster_sizes_come_from_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        // A GIF's logical screen: width and height, little-endian, after the signature.
+        let gif = dir.path().join("a.gif");
+        let mut bytes = b"GIF89a".to_vec();
+        bytes.extend_from_slice(&[0x40, 0x01, 0xf0, 0x00, 0, 0, 0]);
+        std::fs::write(&gif, bytes).unwrap();
+        assert_eq!(dimensions(&gif, "content/a.GIF"), Some((320, 240)));
+        // Not an image, or not readable as one: no size.
+        let log = dir.path().join("a.log");
+        std::fs::write(&log, "GIF89a").unwrap();
+        assert_eq!(dimensions(&log, "content/a.log"), None);
+        let broken = dir.path().join("b.png");
+        std::fs::write(&broken, "not a png").unwrap();
+        assert_eq!(dimensions(&broken, "content/b.png"), None);
+    }
+
+    #[test]
     fn svg_sizes_come_from_width_and_height_or_the_view_box() {
         let svg = |tag: &str| svg_dimensions(&format!("<?xml version=\"1.0\"?>\n{tag}</svg>"));
         assert_eq!(

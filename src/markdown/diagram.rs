@@ -161,10 +161,10 @@ mod tests {
         assert_eq!(failure.line, Some(2), "{failure:?}");
         assert!(!failure.reason.is_empty(), "{failure:?}");
         assert_eq!(
-            draw("notadiagram\n  A --> B\n", "d").unwrap_err(),
+            draw("qwerty\n  A --> B\n", "d").unwrap_err(),
             Failure {
                 line: Some(1),
-                reason: "`notadiagram` is not a diagram type".to_string(),
+                reason: "`qwerty` is not a diagram type".to_string(),
                 nearest_kind: None,
             }
         );

@@ -181,3 +181,29 @@ fn a_file_removed_from_a_page_leaves_the_next_build() {
         attachments(&out)
     );
 }
+
+#[test]
+fn a_page_can_be_a_bundle_too() {
+    let site = Site::new();
+    site.write(
+        "content/pages/team/index.md",
+        "---\ntitle: The team\n---\n![who is on call this week](rota.svg)\n",
+    );
+    site.write(
+        "content/pages/team/rota.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" height=\"50\"></svg>\n",
+    );
+    site.write(
+        "content/dns.md",
+        &crate::support::incident("DNS", "2024-01-01", "minor", "components: [CoreDNS]\n"),
+    );
+    let out = site.build(&[]);
+    let doc = out.html("team/index.html");
+    assert_eq!(attrs(&doc, "main img", "src"), ["/team/rota.svg"]);
+    assert_eq!(attrs(&doc, "main img", "width"), ["200"]);
+    assert_eq!(
+        out.read("team/rota.svg"),
+        site.read("content/pages/team/rota.svg")
+    );
+    assert_eq!(out.dead_links(), Vec::<String>::new());
+}
