@@ -11,8 +11,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-
 use crate::content::{Attachment, CONTENT_DIR, join_relative, parent_dir};
 use crate::diag::{did_you_mean, nearest};
 use crate::markdown::{LinkRewrite, LocalLink};
@@ -49,38 +47,8 @@ pub(super) struct FileTarget {
     pub dimensions: Option<(u32, u32)>,
 }
 
-impl Targets {
-    /// The file published for the attachment at `path`, if `path` is one.
-    pub(super) fn file(&self, path: &str) -> Option<&FileTarget> {
-        match self.map.get(path) {
-            Some(Target::File(file)) => Some(file),
-            _ => None,
-        }
-    }
-}
-
 /// Files over this size get a warning where they are linked.
 pub(super) const LARGE_FILE: u64 = 10 * 1000 * 1000;
-
-/// What a URL path segment escapes: controls, spaces and the characters that mean
-/// something in a URL or in HTML.
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'|')
-    .add(b'[')
-    .add(b']')
-    .add(b'\'');
 
 /// Every file of `content/` and what a link to it becomes.
 #[derive(Debug)]
@@ -151,10 +119,7 @@ impl Targets {
                     .unwrap_or(&attachment.path);
                 format!("{}{}", rel::FILES, under.trim_start_matches('/'))
             });
-            let escaped: Vec<String> = rel
-                .split('/')
-                .map(|segment| utf8_percent_encode(segment, SEGMENT).to_string())
-                .collect();
+            let escaped: Vec<String> = rel.split('/').map(super::urls::escape_segment).collect();
             let target = FileTarget {
                 url: urls.path(&escaped.join("/")),
                 rel,
@@ -182,7 +147,15 @@ impl Targets {
         self.map.get(path)
     }
 
-    /// Every Markdown file, sorted.
+    /// The file published for the attachment at `path`, if `path` is one.
+    pub(super) fn file(&self, path: &str) -> Option<&FileTarget> {
+        match self.map.get(path) {
+            Some(Target::File(file)) => Some(file),
+            _ => None,
+        }
+    }
+
+    /// Every file of `content/`, sorted.
     pub(super) fn names(&self) -> &Arc<Vec<String>> {
         &self.names
     }

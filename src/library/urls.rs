@@ -2,6 +2,8 @@
 //! the export and the sitemap can never disagree, and every link carries the
 //! base URL's path (SPEC §5).
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// Builds site paths (with the base path) and permalinks (absolute).
 #[derive(Debug, Clone)]
 pub struct Urls {
@@ -112,6 +114,31 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "static",
     "files",
 ];
+
+/// What a URL path segment escapes: everything but RFC 3986's unreserved
+/// characters and the sub-delimiters and `@` that a segment may hold as they are.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b'@');
+
+/// One path segment (a file or folder name) escaped for a URL.
+pub fn escape_segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
 
 /// The output file for a location: folders get `index.html`.
 pub fn file_for(rel: &str) -> String {

@@ -4,7 +4,7 @@
 
 use std::path::{Component, Path};
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 
 /// The type of anything we do not recognise.
 pub(crate) const OCTET_STREAM: &str = "application/octet-stream";
@@ -74,33 +74,13 @@ fn decode_segment(raw: &str) -> Option<String> {
     Some(decoded.into_owned())
 }
 
-/// What a `Location` path segment escapes: everything but RFC 3986's unreserved
-/// characters and the sub-delimiters and `@` that a segment may hold as they are.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b'@');
-
 /// The folder's URL with a trailing slash (and the query, when it is plain ASCII).
 /// Built from the decoded segments, so `//host` can never become an open redirect.
 pub(crate) fn folder_location(request: &UrlPath) -> String {
     let mut location = String::new();
     for segment in &request.segments {
         location.push('/');
-        location.extend(utf8_percent_encode(segment, SEGMENT));
+        location.push_str(&crate::library::urls::escape_segment(segment));
     }
     location.push('/');
     if let Some(query) = &request.query
