@@ -3,13 +3,15 @@
 //! Parsing is serde over `toml`; validation (time zone, base URL, duplicate keys,
 //! highlight themes) turns into located diagnostics. This module reads no files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::Pos;
-use crate::diag::{Diagnostic, Diagnostics, LineIndex, Location, expected_one_of, nearest_help};
+use crate::diag::{
+    Diagnostic, Diagnostics, LineIndex, Location, expected_one_of, nearest_help, one_of_help,
+};
 use crate::slug::slugify;
 
 /// The file name of the site config.
@@ -103,6 +105,36 @@ pub struct MarkdownConfig {
     pub highlight_pos: Option<Pos>,
 }
 
+/// How front-matter written for another tool is read (SPEC §9).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatterConfig {
+    /// What happens to keys that are no field.
+    pub unknown_keys: UnknownKeys,
+    /// Other names for fields, in the order written.
+    pub aliases: Vec<Alias>,
+}
+
+/// What happens to front-matter keys that are no field.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnknownKeys {
+    /// Each gets a warning that names the nearest field.
+    #[default]
+    Warn,
+    /// They are kept under `incident.extra`, without a word.
+    Extra,
+}
+
+/// Other names for one field, tried in order after the field's own key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The field.
+    pub field: String,
+    /// Its other names.
+    pub names: Vec<String>,
+    /// Where the entry is written in the config.
+    pub pos: Pos,
+}
+
 /// The syntax highlighting themes used when the config names none: light, dark.
 pub const DEFAULT_HIGHLIGHT_THEMES: (&str, &str) = ("InspiredGitHub", "base16-ocean.dark");
 
@@ -127,6 +159,10 @@ pub struct Config {
     pub default_visibility: Visibility,
     /// Markdown settings.
     pub markdown: MarkdownConfig,
+    /// How front-matter written for another tool is read.
+    pub front_matter: FrontMatterConfig,
+    /// The severity of an incident that gives none, when set.
+    pub default_severity: Option<String>,
     /// The severity scale, most severe first.
     pub severities: Vec<Severity>,
     /// Declared components.
@@ -148,6 +184,9 @@ struct RawConfig {
     default_visibility: Option<Spanned<String>>,
     #[serde(default)]
     markdown: RawMarkdown,
+    #[serde(default)]
+    front_matter: RawFrontMatter,
+    default_severity: Option<Spanned<String>>,
     severities: Option<Vec<Spanned<RawSeverity>>>,
     #[serde(default)]
     components: Vec<Spanned<ComponentDef>>,
@@ -160,6 +199,21 @@ struct RawMarkdown {
     #[serde(default)]
     unsafe_html: bool,
     highlight_theme: Option<Spanned<HighlightTheme>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatter {
+    unknown_keys: Option<Spanned<String>>,
+    #[serde(default)]
+    aliases: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,6 +261,8 @@ impl Default for Config {
                 ),
                 highlight_pos: None,
             },
+            front_matter: FrontMatterConfig::default(),
+            default_severity: None,
             severities: default_severities(),
             components: Vec::new(),
             themes: with_other(default_themes()),
@@ -645,6 +701,34 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
             ),
         }
     }
+    if let Some(unknown) = raw.front_matter.unknown_keys {
+        match unknown.get_ref().as_str() {
+            "warn" => config.front_matter.unknown_keys = UnknownKeys::Warn,
+            "extra" => config.front_matter.unknown_keys = UnknownKeys::Extra,
+            other => diags.push(
+                Diagnostic::error(
+                    at(unknown.span()),
+                    format!("unknown value `{other}` for `unknown_keys`"),
+                )
+                .with_help(one_of_help(other, &["warn", "extra"])),
+            ),
+        }
+    }
+    let mut aliases: Vec<(Spanned<String>, Spanned<OneOrMany>)> =
+        raw.front_matter.aliases.into_iter().collect();
+    aliases.sort_by_key(|(field, _)| field.span().start);
+    for (field, names) in aliases {
+        let pos = index.pos(text, field.span().start);
+        let names = match names.into_inner() {
+            OneOrMany::One(name) => vec![name],
+            OneOrMany::Many(names) => names,
+        };
+        config.front_matter.aliases.push(Alias {
+            field: field.into_inner(),
+            names,
+            pos,
+        });
+    }
     config.markdown.unsafe_html = raw.markdown.unsafe_html;
     if let Some(theme) = raw.markdown.highlight_theme {
         let span = theme.span();
@@ -750,6 +834,23 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
             });
         }
         config.themes = with_other(list);
+    }
+    if let Some(default) = raw.default_severity {
+        let keys: Vec<&str> = config.severities.iter().map(|s| s.key.as_str()).collect();
+        if keys.contains(&default.get_ref().as_str()) {
+            config.default_severity = Some(default.into_inner());
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    at(default.span()),
+                    format!(
+                        "`default_severity` is `{}`, which is no configured severity",
+                        default.get_ref()
+                    ),
+                )
+                .with_help(one_of_help(default.get_ref(), &keys)),
+            );
+        }
     }
     if diags.has_errors() {
         (None, diags)

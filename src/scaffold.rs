@@ -138,6 +138,18 @@ pub fn config_toml(config: &Config) -> String {
         "default_visibility = {}",
         quoted(config.default_visibility.as_str())
     ));
+    line("# The severity of a postmortem that gives none; without it, `severity` is");
+    line("# required. It must be one of the keys below.");
+    line("# default_severity = \"minor\"");
+    line("");
+    line("# Postmortems written for another tool (docs/adopting.md): other names for");
+    line("# fields, tried after the field's own key, and what to do with keys that are");
+    line("# no field: \"warn\", or \"extra\" to keep them under incident.extra.");
+    line("[front_matter]");
+    line("unknown_keys = \"warn\"");
+    line("# [front_matter.aliases]");
+    line("# organization = [\"company\"]");
+    line("# tags = [\"keywords\", \"categories\"]");
     line("");
     line("[markdown]");
     line("# Raw HTML in postmortems is escaped unless this is true.");

@@ -121,6 +121,14 @@ pub(crate) struct Written {
 }
 
 impl Written {
+    /// A string, as if written in the front-matter.
+    pub(crate) fn from_text(text: &str) -> Written {
+        Written {
+            text: Some(text.to_string()),
+            kind: "a string",
+        }
+    }
+
     /// The text of a string, number or date; `None` for lists, maps and booleans.
     pub(crate) fn text(&self) -> Option<&str> {
         self.text.as_deref()

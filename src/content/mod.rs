@@ -4,6 +4,7 @@
 //! This is the only module that reads the site's files. It never renders
 //! Markdown: bodies are kept as text for the `markdown` module.
 
+mod aliases;
 mod attachments;
 mod de;
 mod fields;
@@ -112,7 +113,18 @@ pub fn load_config(root: &Path) -> Result<(Option<Config>, Diagnostics)> {
                 }
             };
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            Ok(parse_config(text, CONFIG_FILE))
+            let (config, mut diags) = parse_config(text, CONFIG_FILE);
+            let Some(config) = config else {
+                return Ok((None, diags));
+            };
+            let problems = aliases::check_config(&config.front_matter);
+            if problems.is_empty() {
+                return Ok((Some(config), diags));
+            }
+            for problem in problems {
+                diags.push(problem);
+            }
+            Ok((None, diags))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Ok((Some(Config::default()), Diagnostics::new()))
@@ -243,22 +255,19 @@ enum Parsed {
 fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>) -> Parsed {
     let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
     let split = match front_matter::split(text) {
-        Ok(Some(split)) => split,
+        Ok(Some(split)) => Some(split),
+        // Plain Markdown is a postmortem read with the defaults (SPEC §9).
+        Ok(None) if !file.is_page && !text.trim().is_empty() => None,
         Ok(None) => {
             let (message, help) = if text.trim().is_empty() {
                 (
                     "the file is empty: a postmortem needs front-matter with `title`, `date` and `severity`",
                     "write `---`, then `title: ...`, `date: ...` and `severity: ...`, then `---`; or delete the file",
                 )
-            } else if file.is_page {
+            } else {
                 (
                     "a page needs front-matter with a `title`",
                     "start the file with `---`, then `title: ...`, then `---`",
-                )
-            } else {
-                (
-                    "a postmortem needs front-matter with `title`, `date` and `severity`",
-                    "start the file with `---` on line 1; pages that are not incidents go in content/pages/",
                 )
             };
             problems.push(
@@ -275,31 +284,45 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
             return Parsed::Failed;
         }
     };
-    let node = match front_matter::parse(text, &split) {
-        Ok(node) => node,
-        Err(e) => {
-            problems.push(Diagnostic::error(
-                Location::at(&file.path, e.pos),
-                e.message,
-            ));
-            return Parsed::Failed;
+    let (mut node, body, body_line) = match split {
+        Some(split) => match front_matter::parse(text, &split) {
+            Ok(node) => {
+                let body_line = text[..split.body_offset].matches('\n').count() + 1;
+                (node, split.body, body_line)
+            }
+            Err(e) => {
+                problems.push(Diagnostic::error(
+                    Location::at(&file.path, e.pos),
+                    e.message,
+                ));
+                return Parsed::Failed;
+            }
+        },
+        None => {
+            let empty = front_matter::Node {
+                pos: Pos::new(1, 1),
+                value: front_matter::Value::Map(Vec::new()),
+            };
+            (empty, text, 1)
         }
     };
-    let body_line = text[..split.body_offset].matches('\n').count() + 1;
     let source = incident::Source {
         path: &file.path,
         stem: &file.stem,
-        body: split.body,
+        body,
         body_line,
         front_matter_pos: Pos::new(1, 1),
     };
     let body_only = || {
         Parsed::BodyOnly(Unparsed {
             path: file.path.clone(),
-            body: split.body.to_string(),
+            body: body.to_string(),
             body_line,
         })
     };
+    if !file.is_page {
+        aliases::apply(&mut node, config, &file.path, problems);
+    }
     if file.is_page {
         incident::parse_page(&source, &node, problems).map_or_else(body_only, Parsed::Page)
     } else {

@@ -145,8 +145,40 @@ pub fn parse_incident(
     let errors_before = check.errors();
     let raw: RawIncident = from_node(node, source.path, check.problems)?;
     let map_pos = source.front_matter_pos;
-    let title = check.required(raw.title, "title", map_pos);
-    let (date, date_time) = match raw.date {
+    // A title the front-matter does not give is the body's first `# ` heading,
+    // which the page then does not repeat.
+    let mut body = source.body.to_string();
+    let title_field = match raw.title {
+        Field::Missing => match first_heading(source.body) {
+            Some((text, line)) => {
+                blank_line(&mut body, line);
+                Field::Given(Spanned {
+                    value: text,
+                    pos: Pos::new(source.body_line + line, 1),
+                })
+            }
+            None => Field::Missing,
+        },
+        given => given,
+    };
+    let title = match title_field {
+        Field::Given(title) => Some(title),
+        Field::Invalid => None,
+        Field::Missing => {
+            check.error(map_pos, "missing required field `title`").help = Some(
+                "write `title: ...` in the front-matter, or start the body with a `# ` heading"
+                    .into(),
+            );
+            None
+        }
+    };
+    // A date the front-matter does not give is the day `started` names as written,
+    // else a `YYYY-MM-DD` prefix of the file or bundle folder name.
+    let date_field = match raw.date {
+        Field::Missing => default_date(raw.started.as_ref(), source.stem, map_pos),
+        given => given,
+    };
+    let (date, date_time) = match date_field {
         Field::Given(date) => match date.value.text().and_then(|t| parse_date_field(t, config)) {
             Some((day, instant)) => (Some(day), instant),
             None => {
@@ -160,8 +192,9 @@ pub fn parse_incident(
             }
         },
         Field::Missing | Field::Invalid => {
-            check.error(map_pos, "missing required field `date`").help =
-                Some("write the day the incident began, e.g. `date: 2023-02-07`".into());
+            check.error(map_pos, "missing required field `date`").help = Some(
+                "write the day the incident began, e.g. `date: 2023-02-07`, or start the file name with it (`2023-02-07-dns.md`)".into(),
+            );
             (None, None)
         }
     };
@@ -284,9 +317,70 @@ pub fn parse_incident(
         draft,
         visibility,
         extra,
-        body: source.body.to_string(),
+        body,
         body_line: source.body_line,
     })
+}
+
+/// The first level-1 ATX heading of a body outside code fences, as text, with its
+/// line (0-based).
+fn first_heading(body: &str) -> Option<(String, usize)> {
+    let mut fence: Option<&str> = None;
+    for (n, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent >= 4 {
+            continue;
+        }
+        if let Some(marker) = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m)) {
+            fence = match fence {
+                Some(open) if open == marker => None,
+                None => Some(marker),
+                other => other,
+            };
+            continue;
+        }
+        if fence.is_some() {
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("# ") {
+            let text = rest.trim().trim_end_matches('#').trim();
+            if !text.is_empty() {
+                return Some((text.to_string(), n));
+            }
+        }
+    }
+    None
+}
+
+/// Replaces line `n` (0-based) of `text` with an empty line, keeping every other
+/// line where it was.
+fn blank_line(text: &mut String, n: usize) {
+    let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    text.replace_range(start..end, "");
+}
+
+/// The date of an incident whose front-matter gives none: the day `started` names
+/// as written, else a `YYYY-MM-DD` prefix of the file or bundle folder name.
+fn default_date(started: Option<&Spanned<Written>>, stem: &str, map_pos: Pos) -> Field<Written> {
+    let is_day = |text: &str| text.parse::<jiff::civil::Date>().is_ok();
+    if let Some(started) = started
+        && let Some(day) = started.value.text().and_then(|t| t.trim().get(..10))
+        && is_day(day)
+    {
+        return Field::Given(Spanned {
+            value: Written::from_text(day),
+            pos: started.pos,
+        });
+    }
+    match stem.get(..10) {
+        Some(prefix) if is_day(prefix) => Field::Given(Spanned {
+            value: Written::from_text(prefix),
+            pos: map_pos,
+        }),
+        _ => Field::Missing,
+    }
 }
 
 /// Reads a plain page's front-matter.
@@ -361,9 +455,15 @@ fn severity(
         Field::Given(written) => written,
         Field::Invalid => return None,
         Field::Missing => {
+            if let Some(default) = &config.default_severity {
+                return Some(SeverityKey::new(default.clone()));
+            }
             check
                 .error(map_pos, "missing required field `severity`")
-                .help = Some(expected_one_of(&keys));
+                .help = Some(format!(
+                "{}; or set `default_severity` in debrief.toml",
+                expected_one_of(&keys)
+            ));
             return None;
         }
     };

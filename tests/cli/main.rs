@@ -6,6 +6,7 @@
 #![allow(missing_docs)]
 
 #[cfg(unix)] // The bad sites make symbolic links the Unix way.
+mod adopting;
 mod attachments;
 mod bad;
 mod browser;

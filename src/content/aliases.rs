@@ -1,0 +1,163 @@
+//! Front-matter written for another tool (SPEC §9): the config's other names for
+//! fields, checked against the fields, and applied to each file's tree before it
+//! is read, so that every later message points at the key actually read.
+
+use std::collections::HashSet;
+
+use crate::config::{CONFIG_FILE, Config, FrontMatterConfig, UnknownKeys};
+use crate::diag::{Diagnostic, Location, Pos, nearest_help};
+
+use super::front_matter::{Key, Node, Value};
+use super::incident::incident_keys;
+
+/// The problems of the config's `[front_matter.aliases]`: a field that does not
+/// exist, or another name that is itself a field.
+pub(super) fn check_config(front_matter: &FrontMatterConfig) -> Vec<Diagnostic> {
+    let fields = incident_keys();
+    let mut problems = Vec::new();
+    for alias in &front_matter.aliases {
+        let at = Location::at(CONFIG_FILE, alias.pos);
+        if !fields.contains(&alias.field.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    at.clone(),
+                    format!(
+                        "`{}` in [front_matter.aliases] is no front-matter field",
+                        alias.field
+                    ),
+                )
+                .with_help_opt(nearest_help(&alias.field, fields.iter().copied())),
+            );
+        }
+        for name in &alias.names {
+            if fields.contains(&name.as_str()) {
+                problems.push(
+                    Diagnostic::error(
+                        at.clone(),
+                        format!(
+                            "`{name}` is a field of its own and cannot be another name for `{}`",
+                            alias.field
+                        ),
+                    )
+                    .with_help(format!(
+                        "remove `{name}` from the list of `{}`",
+                        alias.field
+                    )),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Applies the config's other names to a file's front-matter: a field the file does
+/// not give is read from the first of its other names that it does (keeping that
+/// key's position), a name not used gets a warning, and, with `unknown_keys =
+/// "extra"`, keys that are no field go under `extra`.
+pub(super) fn apply(node: &mut Node, config: &Config, path: &str, problems: &mut Vec<Diagnostic>) {
+    let front_matter = &config.front_matter;
+    let Value::Map(entries) = &mut node.value else {
+        return;
+    };
+    if front_matter.aliases.is_empty() && front_matter.unknown_keys == UnknownKeys::Warn {
+        return;
+    }
+    let position =
+        |entries: &[(Key, Node)], name: &str| entries.iter().position(|(k, _)| k.name == name);
+    let mut read_as_alias: HashSet<String> = HashSet::new();
+    let mut added: Vec<(Key, Node)> = Vec::new();
+    for alias in &front_matter.aliases {
+        let own = position(entries, &alias.field);
+        let present: Vec<usize> = (alias.names.iter())
+            .filter_map(|name| position(entries, name))
+            .collect();
+        let mut unused = present.as_slice();
+        if own.is_none()
+            && let Some((&first, rest)) = present.split_first()
+        {
+            let (key, value) = &entries[first];
+            added.push((
+                Key {
+                    pos: key.pos,
+                    name: alias.field.clone(),
+                },
+                value.clone(),
+            ));
+            unused = rest;
+        }
+        let read_from = match own {
+            Some(_) => format!("this file gives `{}` under its own name", alias.field),
+            None => match present.first() {
+                Some(&i) => format!("`{}` is read from `{}`", alias.field, entries[i].0.name),
+                None => String::new(),
+            },
+        };
+        for &i in unused {
+            let key = &entries[i].0;
+            problems.push(
+                Diagnostic::warning(
+                    Location::at(path, key.pos),
+                    format!("`{}` is not read: {read_from}", key.name),
+                )
+                .with_help(format!(
+                    "keep one of the two; [front_matter.aliases] tries `{}` first, then {}",
+                    alias.field,
+                    alias
+                        .names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+        read_as_alias.extend(present.iter().map(|&i| entries[i].0.name.clone()));
+    }
+    entries.retain(|(key, _)| !read_as_alias.contains(&key.name));
+    entries.extend(added);
+    if front_matter.unknown_keys == UnknownKeys::Extra {
+        keep_unknown_as_extra(entries);
+    }
+}
+
+/// Moves every key that is no field under `extra`, next to what `extra` holds.
+fn keep_unknown_as_extra(entries: &mut Vec<(Key, Node)>) {
+    let fields = incident_keys();
+    let (unknown, known): (Vec<_>, Vec<_>) = std::mem::take(entries)
+        .into_iter()
+        .partition(|(key, _)| !fields.contains(&key.name.as_str()));
+    *entries = known;
+    if unknown.is_empty() {
+        return;
+    }
+    match entries.iter_mut().find(|(key, _)| key.name == "extra") {
+        Some((
+            _,
+            Node {
+                value: Value::Map(extra),
+                ..
+            },
+        )) => {
+            for (key, value) in unknown {
+                if !extra.iter().any(|(k, _)| k.name == key.name) {
+                    extra.push((key, value));
+                }
+            }
+        }
+        // An `extra` that is not a map gets its own error when it is read.
+        Some(_) => {}
+        None => {
+            let pos = unknown.first().map_or(Pos::new(1, 1), |(key, _)| key.pos);
+            entries.push((
+                Key {
+                    pos,
+                    name: "extra".to_string(),
+                },
+                Node {
+                    pos,
+                    value: Value::Map(unknown),
+                },
+            ));
+        }
+    }
+}
