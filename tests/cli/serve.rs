@@ -18,6 +18,9 @@ struct Serving {
     addr: SocketAddr,
     /// Lines the server printed to stderr after its address.
     log: Receiver<String>,
+    /// Lines read while waiting for another one, in order: the server's threads
+    /// print concurrently, so a line may come before the one waited for.
+    passed: Vec<String>,
 }
 
 impl Serving {
@@ -53,6 +56,7 @@ impl Serving {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             log,
+            passed: Vec::new(),
         };
         let line = serving.wait_for_line(|l| l.starts_with("serving "));
         let url = line
@@ -65,18 +69,21 @@ impl Serving {
     }
 
     /// Waits for a line of the server's log that matches, returning it.
+    /// A line read earlier, while waiting for another one, counts: none is missed.
     fn wait_for_line(&mut self, matches: impl Fn(&str) -> bool) -> String {
+        if let Some(i) = self.passed.iter().position(|l| matches(l)) {
+            return self.passed.remove(i);
+        }
         let deadline = Instant::now() + PATIENCE;
-        let mut seen = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.log.recv_timeout(left) {
                 Ok(line) if matches(&line) => return line,
-                Ok(line) => seen.push(line),
+                Ok(line) => self.passed.push(line),
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
                     panic!(
                         "the server never printed the line; it printed:\n{}",
-                        seen.join("\n")
+                        self.passed.join("\n")
                     )
                 }
             }
@@ -114,7 +121,9 @@ impl Serving {
     fn stop(&mut self) -> Vec<String> {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        self.log.iter().collect()
+        let mut printed = std::mem::take(&mut self.passed);
+        printed.extend(self.log.iter());
+        printed
     }
 }
 
