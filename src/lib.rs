@@ -10,6 +10,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::dbg_macro)]
 
+pub mod adopt;
 pub mod config;
 pub mod content;
 pub mod diag;

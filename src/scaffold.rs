@@ -5,7 +5,7 @@
 
 use jiff::civil::Date;
 
-use crate::config::{Config, Theme};
+use crate::config::{Config, Theme, UnknownKeys};
 use crate::content::{STATIC_DIR, TEMPLATES_DIR};
 use crate::embedded;
 pub use crate::output::NewFile;
@@ -109,6 +109,12 @@ fn toml_list(items: &[String]) -> String {
 /// `debrief.toml` with every setting of `config` written out and explained. Parsing
 /// it gives `config` back (the tests check this for the defaults).
 pub fn config_toml(config: &Config) -> String {
+    config_toml_with_notes(config, &[])
+}
+
+/// [`config_toml`], with a comment after the entries of `[front_matter.aliases]`
+/// that `notes` names (field, comment): why each was proposed.
+pub fn config_toml_with_notes(config: &Config, notes: &[(String, String)]) -> String {
     let mut out = String::new();
     let mut line = |text: &str| {
         out.push_str(text);
@@ -140,16 +146,34 @@ pub fn config_toml(config: &Config) -> String {
     ));
     line("# The severity of a postmortem that gives none; without it, `severity` is");
     line("# required. It must be one of the keys below.");
-    line("# default_severity = \"minor\"");
+    match &config.default_severity {
+        Some(key) => line(&format!("default_severity = {}", quoted(key))),
+        None => line("# default_severity = \"minor\""),
+    }
     line("");
     line("# Postmortems written for another tool (docs/adopting.md): other names for");
     line("# fields, tried after the field's own key, and what to do with keys that are");
     line("# no field: \"warn\", or \"extra\" to keep them under incident.extra.");
     line("[front_matter]");
-    line("unknown_keys = \"warn\"");
-    line("# [front_matter.aliases]");
-    line("# organization = [\"company\"]");
-    line("# tags = [\"keywords\", \"categories\"]");
+    let unknown = match config.front_matter.unknown_keys {
+        UnknownKeys::Warn => "warn",
+        UnknownKeys::Extra => "extra",
+    };
+    line(&format!("unknown_keys = {}", quoted(unknown)));
+    if config.front_matter.aliases.is_empty() {
+        line("# [front_matter.aliases]");
+        line("# organization = [\"company\"]");
+        line("# tags = [\"keywords\", \"categories\"]");
+    } else {
+        line("[front_matter.aliases]");
+        for alias in &config.front_matter.aliases {
+            let entry = format!("{} = {}", alias.field, toml_list(&alias.names));
+            match notes.iter().find(|(field, _)| *field == alias.field) {
+                Some((_, note)) => line(&format!("{entry}  # {note}")),
+                None => line(&entry),
+            }
+        }
+    }
     line("");
     line("[markdown]");
     line("# Raw HTML in postmortems is escaped unless this is true.");

@@ -10,6 +10,9 @@ use crate::diag::{Diagnostic, Location, Pos, nearest_help};
 use super::front_matter::{Key, Node, Value};
 use super::incident::incident_keys;
 
+/// The fields that hold a list of names: another name for one may hold one name.
+const LIST_FIELDS: [&str; 3] = ["components", "tags", "authors"];
+
 /// The problems of the config's `[front_matter.aliases]`: a field that does not
 /// exist, or another name that is itself a field.
 pub(super) fn check_config(front_matter: &FrontMatterConfig) -> Vec<Diagnostic> {
@@ -53,19 +56,26 @@ pub(super) fn check_config(front_matter: &FrontMatterConfig) -> Vec<Diagnostic> 
 /// Applies the config's other names to a file's front-matter: a field the file does
 /// not give is read from the first of its other names that it does (keeping that
 /// key's position), a name not used gets a warning, and, with `unknown_keys =
-/// "extra"`, keys that are no field go under `extra`.
-pub(super) fn apply(node: &mut Node, config: &Config, path: &str, problems: &mut Vec<Diagnostic>) {
+/// "extra"`, keys that are no field go under `extra`. Returns the fields read
+/// from another name, with that name.
+pub(super) fn apply(
+    node: &mut Node,
+    config: &Config,
+    path: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
     let front_matter = &config.front_matter;
     let Value::Map(entries) = &mut node.value else {
-        return;
+        return Vec::new();
     };
     if front_matter.aliases.is_empty() && front_matter.unknown_keys == UnknownKeys::Warn {
-        return;
+        return Vec::new();
     }
     let position =
         |entries: &[(Key, Node)], name: &str| entries.iter().position(|(k, _)| k.name == name);
     let mut read_as_alias: HashSet<String> = HashSet::new();
     let mut added: Vec<(Key, Node)> = Vec::new();
+    let mut read_as_alias_order: Vec<(Pos, String)> = Vec::new();
     for alias in &front_matter.aliases {
         let own = position(entries, &alias.field);
         let present: Vec<usize> = (alias.names.iter())
@@ -76,12 +86,22 @@ pub(super) fn apply(node: &mut Node, config: &Config, path: &str, problems: &mut
             && let Some((&first, rest)) = present.split_first()
         {
             let (key, value) = &entries[first];
+            let mut value = value.clone();
+            // Another tool's single name (`product: DNS`) for a list field.
+            if LIST_FIELDS.contains(&alias.field.as_str())
+                && matches!(value.value, Value::String(_))
+            {
+                value = Node {
+                    pos: value.pos,
+                    value: Value::List(vec![value]),
+                };
+            }
             added.push((
                 Key {
                     pos: key.pos,
                     name: alias.field.clone(),
                 },
-                value.clone(),
+                value,
             ));
             unused = rest;
         }
@@ -112,11 +132,44 @@ pub(super) fn apply(node: &mut Node, config: &Config, path: &str, problems: &mut
             );
         }
         read_as_alias.extend(present.iter().map(|&i| entries[i].0.name.clone()));
+        read_as_alias_order.extend(
+            present
+                .iter()
+                .map(|&i| (entries[i].0.pos, entries[i].0.name.clone())),
+        );
     }
     entries.retain(|(key, _)| !read_as_alias.contains(&key.name));
+    let read_from = added
+        .iter()
+        .filter_map(|(key, _)| {
+            let alias = entries_name_at(&read_as_alias_order, key)?;
+            Some((key.name.clone(), alias))
+        })
+        .collect();
     entries.extend(added);
     if front_matter.unknown_keys == UnknownKeys::Extra {
         keep_unknown_as_extra(entries);
+    }
+    read_from
+}
+
+/// The other name written at the key's position.
+fn entries_name_at(names: &[(Pos, String)], key: &Key) -> Option<String> {
+    names
+        .iter()
+        .find(|(pos, _)| *pos == key.pos)
+        .map(|(_, name)| name.clone())
+}
+
+/// Names a problem about a field read from another name by the name written, so
+/// that "`tags` must be a list" reads "`keywords` (read as `tags`) must be a list".
+pub(super) fn name_as_written(problem: &mut Diagnostic, read_from: &[(String, String)]) {
+    for (field, alias) in read_from {
+        let field = format!("`{field}`");
+        if let Some(rest) = problem.message.strip_prefix(&field) {
+            problem.message = format!("`{alias}` (read as {field}){rest}");
+            return;
+        }
     }
 }
 

@@ -320,15 +320,16 @@ fn parse_file(file: &SourceFile, config: &Config, problems: &mut Vec<Diagnostic>
             body_line,
         })
     };
-    if !file.is_page {
-        aliases::apply(&mut node, config, &file.path, problems);
-    }
     if file.is_page {
-        incident::parse_page(&source, &node, problems).map_or_else(body_only, Parsed::Page)
-    } else {
-        incident::parse_incident(&source, &node, config, problems)
-            .map_or_else(body_only, |i| Parsed::Incident(Box::new(i)))
+        return incident::parse_page(&source, &node, problems).map_or_else(body_only, Parsed::Page);
     }
+    let read_from = aliases::apply(&mut node, config, &file.path, problems);
+    let before = problems.len();
+    let parsed = incident::parse_incident(&source, &node, config, problems);
+    for problem in &mut problems[before..] {
+        aliases::name_as_written(problem, &read_from);
+    }
+    parsed.map_or_else(body_only, |i| Parsed::Incident(Box::new(i)))
 }
 
 /// Whether a symbolic link may be followed: its target lies inside the site folder,
