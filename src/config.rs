@@ -209,11 +209,42 @@ struct RawFrontMatter {
     aliases: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+/// A key name or a list of them: `"company"` or `["keywords", "categories"]`.
+#[derive(Debug)]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Names;
+
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = OneOrMany;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key name or a list of them, such as [\"keywords\", \"categories\"]")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(name.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OneOrMany, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(OneOrMany::Many(names))
+            }
+        }
+
+        deserializer.deserialize_any(Names)
+    }
 }
 
 #[derive(Debug, Deserialize)]
