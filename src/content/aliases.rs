@@ -214,3 +214,56 @@ fn keep_unknown_as_extra(entries: &mut Vec<(Key, Node)>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Alias;
+
+    fn tree(text: &str) -> Node {
+        let split = super::super::front_matter::split(text).unwrap().unwrap();
+        super::super::front_matter::parse(text, &split).unwrap()
+    }
+
+    fn keys(node: &Node) -> Vec<String> {
+        match &node.value {
+            Value::Map(entries) => entries.iter().map(|(k, _)| k.name.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn one_key_feeds_several_fields_and_unknown_keys_go_under_extra() {
+        let mut config = Config::default();
+        config.front_matter.unknown_keys = UnknownKeys::Extra;
+        for (field, name) in [("started", "start_time"), ("date", "start_time")] {
+            config.front_matter.aliases.push(Alias {
+                field: field.to_string(),
+                names: vec![name.to_string()],
+                pos: Pos::new(1, 1),
+            });
+        }
+        let mut node = tree(
+            "---\ntitle: A\nstart_time: 2024-01-01T10:00:00Z\nproduct: DNS\nextra: {team: sre}\n---\n",
+        );
+        let mut problems = Vec::new();
+        let read_from = apply(&mut node, &config, "content/a.md", &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(keys(&node), ["title", "extra", "started", "date"]);
+        assert_eq!(
+            read_from,
+            [
+                ("started".to_string(), "start_time".to_string()),
+                ("date".to_string(), "start_time".to_string())
+            ]
+        );
+        let Value::Map(entries) = &node.value else {
+            panic!("a map")
+        };
+        let extra = &entries.iter().find(|(k, _)| k.name == "extra").unwrap().1;
+        assert_eq!(keys(extra), ["team", "product"]);
+        // The field read from another name keeps that name's position.
+        let started = &entries.iter().find(|(k, _)| k.name == "started").unwrap().0;
+        assert_eq!(started.pos, Pos::new(3, 1));
+    }
+}
