@@ -75,7 +75,7 @@ pub(super) fn apply(
         |entries: &[(Key, Node)], name: &str| entries.iter().position(|(k, _)| k.name == name);
     let mut read_as_alias: HashSet<String> = HashSet::new();
     let mut added: Vec<(Key, Node)> = Vec::new();
-    let mut read_as_alias_order: Vec<(Pos, String)> = Vec::new();
+    let mut read_from: Vec<(String, String)> = Vec::new();
     for alias in &front_matter.aliases {
         let own = position(entries, &alias.field);
         let present: Vec<usize> = (alias.names.iter())
@@ -96,6 +96,7 @@ pub(super) fn apply(
                     value: Value::List(vec![value]),
                 };
             }
+            read_from.push((alias.field.clone(), key.name.clone()));
             added.push((
                 Key {
                     pos: key.pos,
@@ -105,7 +106,7 @@ pub(super) fn apply(
             ));
             unused = rest;
         }
-        let read_from = match own {
+        let reason = match own {
             Some(_) => format!("this file gives `{}` under its own name", alias.field),
             None => match present.first() {
                 Some(&i) => format!("`{}` is read from `{}`", alias.field, entries[i].0.name),
@@ -117,7 +118,7 @@ pub(super) fn apply(
             problems.push(
                 Diagnostic::warning(
                     Location::at(path, key.pos),
-                    format!("`{}` is not read: {read_from}", key.name),
+                    format!("`{}` is not read: {reason}", key.name),
                 )
                 .with_help(format!(
                     "keep one of the two; [front_matter.aliases] tries `{}` first, then {}",
@@ -132,33 +133,13 @@ pub(super) fn apply(
             );
         }
         read_as_alias.extend(present.iter().map(|&i| entries[i].0.name.clone()));
-        read_as_alias_order.extend(
-            present
-                .iter()
-                .map(|&i| (entries[i].0.pos, entries[i].0.name.clone())),
-        );
     }
     entries.retain(|(key, _)| !read_as_alias.contains(&key.name));
-    let read_from = added
-        .iter()
-        .filter_map(|(key, _)| {
-            let alias = entries_name_at(&read_as_alias_order, key)?;
-            Some((key.name.clone(), alias))
-        })
-        .collect();
     entries.extend(added);
     if front_matter.unknown_keys == UnknownKeys::Extra {
         keep_unknown_as_extra(entries);
     }
     read_from
-}
-
-/// The other name written at the key's position.
-fn entries_name_at(names: &[(Pos, String)], key: &Key) -> Option<String> {
-    names
-        .iter()
-        .find(|(pos, _)| *pos == key.pos)
-        .map(|(_, name)| name.clone())
 }
 
 /// Names a problem about a field read from another name by the name written, so
