@@ -144,7 +144,7 @@ fn adopt(from: &Path, dir: &Path, ui: Ui) -> Result<ExitCode> {
             continue;
         }
         let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-        if name.ends_with(".md") || name.ends_with(".markdown") {
+        if debrief::content::is_markdown(&name) {
             markdown.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
         }
         files.push(output::NewFile::new(path, bytes));

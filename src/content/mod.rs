@@ -368,7 +368,7 @@ fn read_files(
     let mut files = Vec::new();
     let mut others = Vec::new();
     for (path, rel) in walk_files(root, content_dir, Hidden::Skip, diags) {
-        if !is_markdown(&path) {
+        if !is_markdown(&path.to_string_lossy()) {
             others.push((path, rel));
             continue;
         }
@@ -452,9 +452,11 @@ fn utf8_error_pos(e: &std::string::FromUtf8Error) -> Pos {
     crate::diag::LineIndex::new(&valid).pos(&valid, offset)
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+/// Whether a file name or path names a Markdown file (`.md` or `.markdown`, in
+/// any letter case).
+pub fn is_markdown(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".md") || name.ends_with(".markdown")
 }
 
 /// The folder a site path (relative to the root, `/`-separated) lives in.

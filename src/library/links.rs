@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::content::{Attachment, CONTENT_DIR, join_relative, parent_dir};
+use crate::content::{Attachment, CONTENT_DIR, is_markdown, join_relative, parent_dir};
 use crate::diag::{did_you_mean, nearest};
 use crate::markdown::{LinkRewrite, LocalLink};
 
@@ -237,11 +237,7 @@ impl<'t> Resolver<'t> {
                 help: None,
             };
         };
-        let found = self.targets.get(&target);
-        self.lookups
-            .borrow_mut()
-            .push((target.clone(), found.cloned()));
-        match found {
+        match self.look_up(&target) {
             Some(Target::Url(url)) => {
                 if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
                     self.fragments.borrow_mut().push(FoundFragment {
@@ -267,6 +263,15 @@ impl<'t> Resolver<'t> {
         }
     }
 
+    /// What a link to `target` finds, noted for the cache.
+    fn look_up(&self, target: &str) -> Option<&'t Target> {
+        let found = self.targets.get(target);
+        self.lookups
+            .borrow_mut()
+            .push((target.to_string(), found.cloned()));
+        found
+    }
+
     /// What a link or image to a file that is not Markdown becomes: the file's URL
     /// (with the query and fragment as written), an error when the file is missing
     /// or outside `content/`, or the link as written when it names no file (a
@@ -289,11 +294,7 @@ impl<'t> Resolver<'t> {
                 ),
             };
         };
-        let found = self.targets.get(&target);
-        self.lookups
-            .borrow_mut()
-            .push((target.clone(), found.cloned()));
-        match found {
+        match self.look_up(&target) {
             Some(Target::File(file)) => {
                 self.files.borrow_mut().push(target.clone());
                 let warning = (file.len > LARGE_FILE).then(|| {
@@ -350,12 +351,6 @@ pub(super) struct Resolved {
     pub fragments: Vec<FoundFragment>,
     /// The files that are not Markdown it links, sorted, each once.
     pub files: Vec<String>,
-}
-
-/// Whether a path names a Markdown file.
-fn is_markdown(path: &str) -> bool {
-    let path = path.to_ascii_lowercase();
-    path.ends_with(".md") || path.ends_with(".markdown")
 }
 
 /// Whether the last segment of a path has an extension that names a file rather

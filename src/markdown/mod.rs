@@ -234,6 +234,13 @@ struct OpenHeading<'a> {
     text: PlainText,
 }
 
+/// A relative destination the resolver keeps: as written, or replaced by a URL
+/// (with an image's size when known).
+enum Resolved {
+    Kept,
+    To(String, Option<(u32, u32)>),
+}
+
 struct OpenImage {
     /// The source as written, for messages.
     written: String,
@@ -508,27 +515,14 @@ impl<'a> Events<'a, '_> {
                 self.fragments.push((offset, id.to_string()));
             }
             if scheme.is_none() && is_local(&dest_url) {
-                self.resolved.push(offset);
                 let link = LocalLink {
                     dest: &dest_url,
                     image: false,
                 };
-                match (self.resolve)(link) {
-                    LinkRewrite::Keep => {}
-                    LinkRewrite::Url(url) => dest_url = CowStr::from(url),
-                    LinkRewrite::File { url, warning, .. } => {
-                        if let Some((message, help)) = warning {
-                            self.problem(offset, Level::Warning, message, Some(help));
-                        }
-                        dest_url = CowStr::from(url);
-                    }
-                    LinkRewrite::PlainText { warning } => {
-                        self.problem(offset, Level::Warning, warning, None);
-                        self.links.push(false);
-                        return;
-                    }
-                    LinkRewrite::Broken { error, help } => {
-                        self.problem(offset, Level::Error, error, help);
+                match self.resolve_local(offset, link) {
+                    Some(Resolved::Kept) => {}
+                    Some(Resolved::To(url, _)) => dest_url = CowStr::from(url),
+                    None => {
                         self.links.push(false);
                         return;
                     }
@@ -542,6 +536,34 @@ impl<'a> Events<'a, '_> {
             title,
             id,
         }));
+    }
+
+    /// Asks the resolver about a relative destination and reports what it says.
+    /// `None` when the link or image is to be dropped (its text kept).
+    fn resolve_local(&mut self, offset: usize, link: LocalLink<'_>) -> Option<Resolved> {
+        self.resolved.push(offset);
+        match (self.resolve)(link) {
+            LinkRewrite::Keep => Some(Resolved::Kept),
+            LinkRewrite::Url(url) => Some(Resolved::To(url, None)),
+            LinkRewrite::File {
+                url,
+                dimensions,
+                warning,
+            } => {
+                if let Some((message, help)) = warning {
+                    self.problem(offset, Level::Warning, message, Some(help));
+                }
+                Some(Resolved::To(url, dimensions))
+            }
+            LinkRewrite::PlainText { warning } => {
+                self.problem(offset, Level::Warning, warning, None);
+                None
+            }
+            LinkRewrite::Broken { error, help } => {
+                self.problem(offset, Level::Error, error, help);
+                None
+            }
+        }
     }
 
     /// An image: its source checked (and resolved when relative), then its alt text
@@ -568,28 +590,13 @@ impl<'a> Events<'a, '_> {
         let mut src = dest.to_string();
         let mut dimensions = None;
         if scheme.is_none() && is_local(dest) {
-            self.resolved.push(offset);
-            match (self.resolve)(LocalLink { dest, image: true }) {
-                LinkRewrite::Keep => {}
-                LinkRewrite::Url(url) => src = url,
-                LinkRewrite::File {
-                    url,
-                    dimensions: size,
-                    warning,
-                } => {
-                    if let Some((message, help)) = warning {
-                        self.problem(offset, Level::Warning, message, Some(help));
-                    }
+            match self.resolve_local(offset, LocalLink { dest, image: true }) {
+                Some(Resolved::Kept) => {}
+                Some(Resolved::To(url, size)) => {
                     src = url;
                     dimensions = size;
                 }
-                LinkRewrite::PlainText { warning } => {
-                    self.problem(offset, Level::Warning, warning, None);
-                    self.links.push(false);
-                    return;
-                }
-                LinkRewrite::Broken { error, help } => {
-                    self.problem(offset, Level::Error, error, help);
+                None => {
                     self.links.push(false);
                     return;
                 }
