@@ -105,6 +105,46 @@ pub struct MarkdownConfig {
     pub highlight_pos: Option<Pos>,
 }
 
+/// The quality warnings of `check` and `build` (SPEC §10), each on unless switched
+/// off under `[lint]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintConfig {
+    /// An incident of the most severe severity with no action item.
+    pub actions: bool,
+    /// An open or in-progress action item with no owner.
+    pub owner: bool,
+    /// Blame wording in a body, a lesson or a contributing factor.
+    pub blame: bool,
+    /// An incident of the most severe severity without `detected`.
+    pub detection: bool,
+    /// The phrases that count as blame: the built-in ones, then the config's.
+    pub blame_words: Vec<String>,
+}
+
+/// The phrases the blame warning looks for when the config adds none.
+pub const BLAME_WORDS: [&str; 5] = [
+    "human error",
+    "operator error",
+    "careless",
+    "should have",
+    "the root cause",
+];
+
+impl Default for LintConfig {
+    fn default() -> LintConfig {
+        LintConfig {
+            actions: true,
+            owner: true,
+            blame: true,
+            detection: true,
+            blame_words: BLAME_WORDS.iter().map(|w| (*w).to_string()).collect(),
+        }
+    }
+}
+
+/// How many days after an incident a similar one counts as a repeat, by default.
+pub const DEFAULT_REPEAT_WINDOW_DAYS: u32 = 365;
+
 /// How front-matter written for another tool is read (SPEC §9).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FrontMatterConfig {
@@ -171,6 +211,10 @@ pub struct Config {
     pub themes: Vec<Theme>,
     /// True when the site defines its own `[[lesson_themes]]`.
     pub themes_configured: bool,
+    /// How many days after an incident a similar one is a repeat of it.
+    pub repeat_window_days: u32,
+    /// The quality warnings.
+    pub lint: LintConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -191,6 +235,20 @@ struct RawConfig {
     #[serde(default)]
     components: Vec<Spanned<ComponentDef>>,
     lesson_themes: Option<Vec<Spanned<RawTheme>>>,
+    repeat_window_days: Option<u32>,
+    #[serde(default)]
+    lint: RawLint,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    actions: Option<bool>,
+    owner: Option<bool>,
+    blame: Option<bool>,
+    detection: Option<bool>,
+    #[serde(default)]
+    blame_words: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -298,6 +356,8 @@ impl Default for Config {
             components: Vec::new(),
             themes: with_other(default_themes()),
             themes_configured: false,
+            repeat_window_days: DEFAULT_REPEAT_WINDOW_DAYS,
+            lint: LintConfig::default(),
         }
     }
 }
@@ -865,6 +925,37 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
             });
         }
         config.themes = with_other(list);
+    }
+    if let Some(days) = raw.repeat_window_days {
+        config.repeat_window_days = days;
+    }
+    let lint = &mut config.lint;
+    for (switch, value) in [
+        (&mut lint.actions, raw.lint.actions),
+        (&mut lint.owner, raw.lint.owner),
+        (&mut lint.blame, raw.lint.blame),
+        (&mut lint.detection, raw.lint.detection),
+    ] {
+        if let Some(value) = value {
+            *switch = value;
+        }
+    }
+    for word in raw.lint.blame_words {
+        let phrase = word.get_ref().trim().to_lowercase();
+        if phrase
+            .split(|c: char| !c.is_alphanumeric())
+            .all(str::is_empty)
+        {
+            diags.push(
+                Diagnostic::error(
+                    at(word.span()),
+                    "a blame word must contain a letter or digit",
+                )
+                .with_help("write a phrase such as \"human error\", or remove the entry"),
+            );
+        } else if !lint.blame_words.contains(&phrase) {
+            lint.blame_words.push(phrase);
+        }
     }
     if let Some(default) = raw.default_severity {
         let keys: Vec<&str> = config.severities.iter().map(|s| s.key.as_str()).collect();

@@ -20,6 +20,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("lessons.html", include_str!("../templates/lessons.html")),
     ("theme.html", include_str!("../templates/theme.html")),
+    ("factors.html", include_str!("../templates/factors.html")),
     ("tag.html", include_str!("../templates/tag.html")),
     (
         "organization.html",
@@ -45,14 +46,19 @@ pub const STATIC: &[(&str, &[u8])] = &[
 /// `{severity_keys}` to fill in.
 pub const NEW_INCIDENT: &str = include_str!("../scaffold/incident.md");
 
-/// Files `debrief init` writes as they are: (path in the site, text). The config is
-/// generated from the defaults and the about page is [`ABOUT_PAGE`].
+/// Files `debrief init` writes as they are: (path in the site, text): the example
+/// postmortem, the page on writing one, and `.gitignore`. The config is generated
+/// from the defaults and the about page is [`ABOUT_PAGE`].
 pub const SITE_FILES: &[(&str, &str)] = &[
     (
         "content/incidents/2024-03-12-expired-certificate-checkout.md",
         include_str!(
             "../scaffold/site/content/incidents/2024-03-12-expired-certificate-checkout.md"
         ),
+    ),
+    (
+        "content/pages/writing-a-postmortem.md",
+        include_str!("../scaffold/site/content/pages/writing-a-postmortem.md"),
     ),
     (".gitignore", include_str!("../scaffold/site/gitignore")),
 ];

@@ -150,6 +150,30 @@ pub fn config_toml_with_notes(config: &Config, notes: &[(String, String)]) -> St
         Some(key) => line(&format!("default_severity = {}", quoted(key))),
         None => line("# default_severity = \"minor\""),
     }
+    line("# A later incident is a repeat of an earlier one when it comes at most this");
+    line("# many days after it and shares a component and a lesson or factor theme.");
+    line(&format!(
+        "repeat_window_days = {}",
+        config.repeat_window_days
+    ));
+    line("");
+    line("# The quality warnings of `debrief check` and `debrief build`; set one to false");
+    line("# to switch it off. actions: an incident of the most severe severity with no");
+    line("# action item. owner: an open action item with no owner. blame: blame wording");
+    line("# in a body, lesson or factor. detection: a most severe incident without");
+    line("# `detected`. blame_words adds phrases to the built-in ones (human error,");
+    line("# operator error, careless, should have, the root cause).");
+    line("[lint]");
+    let lint = &config.lint;
+    line(&format!("actions = {}", lint.actions));
+    line(&format!("owner = {}", lint.owner));
+    line(&format!("blame = {}", lint.blame));
+    line(&format!("detection = {}", lint.detection));
+    let added: Vec<String> = (lint.blame_words.iter())
+        .filter(|w| !crate::config::BLAME_WORDS.contains(&w.as_str()))
+        .cloned()
+        .collect();
+    line(&format!("blame_words = {}", toml_list(&added)));
     line("");
     line("# Postmortems written for another tool (docs/adopting.md): other names for");
     line("# fields, tried after the field's own key, and what to do with keys that are");

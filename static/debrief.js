@@ -116,7 +116,7 @@
 
   // ---------- Index filters ----------
 
-  const FACETS = ["severity", "component", "year", "tag"];
+  const FACETS = ["severity", "component", "year", "tag", "detected_by", "near_miss"];
 
   const initFilters = () => {
     const bar = document.querySelector(".filter-bar");
@@ -130,6 +130,8 @@
         component: (li.dataset.components || "").split(" ").filter(Boolean),
         year: [li.dataset.year],
         tag: (li.dataset.tags || "").split(" ").filter(Boolean),
+        detected_by: li.dataset.detectedBy ? [li.dataset.detectedBy] : [],
+        near_miss: li.dataset.nearMiss ? [li.dataset.nearMiss] : [],
       },
     }));
     const input = bar.querySelector("input");

@@ -64,11 +64,17 @@ impl ActionStatus {
     }
 }
 
-/// One lesson as written, before themes are assigned.
+/// The values of `detected_by` that SPEC §10 names, read ignoring case and kept in
+/// lower case; any other text is kept as written.
+pub const DETECTED_BY: [&str; 4] = ["alert", "customer", "staff", "automation"];
+
+/// One lesson or contributing factor as written, before themes are assigned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LessonInput {
-    /// What was learned.
+    /// What was learned, or what contributed.
     pub text: String,
+    /// Where it is written.
+    pub pos: Pos,
     /// Themes it names, in the configured spelling where the theme exists.
     pub themes: Vec<Spanned<String>>,
 }
@@ -86,6 +92,10 @@ pub struct ActionItem {
     pub due: Option<Date>,
     /// A link to a ticket.
     pub link: Option<String>,
+    /// The day it was done (only when done).
+    pub done_on: Option<Date>,
+    /// Where it is written.
+    pub pos: Pos,
 }
 
 /// One timeline entry.
@@ -124,6 +134,14 @@ pub struct Incident {
     pub tags: Vec<Spanned<String>>,
     /// Lessons.
     pub lessons: Vec<LessonInput>,
+    /// What combined to cause it.
+    pub contributing_factors: Vec<LessonInput>,
+    /// How it was noticed: `alert`, `customer`, `staff`, `automation` or free text.
+    pub detected_by: Option<String>,
+    /// Nothing broke, but it nearly did.
+    pub near_miss: bool,
+    /// Where luck helped.
+    pub lucky: Vec<String>,
     /// Action items.
     pub action_items: Vec<ActionItem>,
     /// Timeline, in the order written.

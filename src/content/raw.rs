@@ -33,6 +33,14 @@ pub(crate) struct RawIncident {
     pub tags: TextList,
     /// What was learned.
     pub lessons: Option<Spanned<Vec<Spanned<RawLesson>>>>,
+    /// What combined to cause it: written like lessons.
+    pub contributing_factors: Vec<Spanned<RawLesson>>,
+    /// How it was noticed.
+    pub detected_by: Option<Spanned<String>>,
+    /// Nothing broke, but it nearly did.
+    pub near_miss: Option<bool>,
+    /// Where luck helped.
+    pub lucky: TextList,
     /// What is to be done.
     pub action_items: Vec<Spanned<RawActionItem>>,
     /// What happened when: a list of [`RawTimelineEntry`], read with
@@ -128,7 +136,7 @@ impl<'de> Deserialize<'de> for RawLesson {
 #[derive(Debug, Default, Deserialize)]
 #[serde(
     default,
-    expecting = "an action item must be a map with `text`\nwrite `- text: ...` with optional `owner`, `status`, `due` and `link`"
+    expecting = "an action item must be a map with `text`\nwrite `- text: ...` with optional `owner`, `status`, `due`, `done_on` and `link`"
 )]
 pub(crate) struct RawActionItem {
     /// What to do.
@@ -141,6 +149,8 @@ pub(crate) struct RawActionItem {
     pub due: Option<Spanned<Written>>,
     /// A link to a ticket.
     pub link: Option<Spanned<String>>,
+    /// The day it was done.
+    pub done_on: Option<Spanned<Written>>,
 }
 
 /// A timeline entry.

@@ -15,7 +15,7 @@ use super::de::{Field, Spanned, TextList, Written, from_field, from_node};
 use super::front_matter::{Node, Value};
 use super::ids::{IncidentSlug, SeverityKey};
 use super::incident::{
-    ActionItem, ActionStatus, Incident, LessonInput, Page, Source, TimelineEntry,
+    ActionItem, ActionStatus, DETECTED_BY, Incident, LessonInput, Page, Source, TimelineEntry,
 };
 use super::raw::{RawActionItem, RawIncident, RawLesson, RawPage, RawTimelineEntry};
 use super::time::{parse_clock, parse_date_field, parse_duration, parse_timestamp};
@@ -91,6 +91,23 @@ impl Check<'_> {
         )
         .help = Some("write an absolute link such as https://example.com/postmortem".into());
         None
+    }
+
+    /// A `YYYY-MM-DD` day.
+    fn day(&mut self, written: Option<Spanned<Written>>, key: &str) -> Option<Date> {
+        let written = written?;
+        let day = written
+            .value
+            .text()
+            .and_then(|t| t.trim().parse::<Date>().ok());
+        if day.is_none() {
+            self.error(
+                written.pos,
+                format!("`{key}` is not a date: {}", written.value.show()),
+            )
+            .help = Some("expected `YYYY-MM-DD`".into());
+        }
+        day
     }
 
     fn timestamp(
@@ -270,9 +287,30 @@ pub fn parse_incident(
         );
     let lessons = raw
         .lessons
-        .map(|l| lessons(&mut check, l.value, config))
+        .map(|l| read_lessons(&mut check, l.value, config, "lesson"))
         .unwrap_or_default();
-    let action_items = action_items(&mut check, raw.action_items);
+    let contributing_factors = read_lessons(
+        &mut check,
+        raw.contributing_factors,
+        config,
+        "contributing factor",
+    );
+    let detected_by = raw
+        .detected_by
+        .map(|d| d.value.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .map(
+            |d| match DETECTED_BY.iter().find(|k| k.eq_ignore_ascii_case(&d)) {
+                Some(known) => (*known).to_string(),
+                None => d,
+            },
+        );
+    let lucky = check
+        .names(raw.lucky, "lucky")
+        .into_iter()
+        .map(|l| l.value)
+        .collect();
+    let action_items = action_items(&mut check, raw.action_items, date);
     let timeline = match date {
         Some(date) => {
             let written = from_field(node, "timeline", source.path, check.problems);
@@ -284,15 +322,7 @@ pub fn parse_incident(
     if check.errors() > errors_before {
         return None;
     }
-    if let Some(pos) = no_lessons {
-        check.warning(pos, "the incident names no lessons").help =
-            Some("add `lessons:` with what was learned; they make up the lessons index".into());
-    }
-    if let Some(pos) = no_components {
-        check.warning(pos, "the incident names no components").help =
-            Some("add `components: [...]` with the systems involved".into());
-    }
-    Some(Incident {
+    let incident = Incident {
         path: source.path.to_string(),
         slug: slug?,
         title: title?.value,
@@ -305,6 +335,10 @@ pub fn parse_incident(
         components,
         tags,
         lessons,
+        contributing_factors,
+        detected_by,
+        near_miss: raw.near_miss.unwrap_or(false),
+        lucky,
         action_items,
         timeline,
         started,
@@ -319,7 +353,17 @@ pub fn parse_incident(
         extra,
         body,
         body_line: source.body_line,
-    })
+    };
+    if let Some(pos) = no_lessons {
+        check.warning(pos, "the incident names no lessons").help =
+            Some("add `lessons:` with what was learned; they make up the lessons index".into());
+    }
+    if let Some(pos) = no_components {
+        check.warning(pos, "the incident names no components").help =
+            Some("add `components: [...]` with the systems involved".into());
+    }
+    super::lint::check(&incident, map_pos, config, check.problems);
+    Some(incident)
 }
 
 /// The first level-1 ATX heading of a body outside code fences, as text, with its
@@ -544,10 +588,13 @@ fn check_order(check: &mut Check<'_>, timestamps: &[(&str, Option<Spanned<Timest
     }
 }
 
-fn lessons(
+/// Lessons, or contributing factors (`what` names one in messages): both are a
+/// string or `{text, themes}`.
+fn read_lessons(
     check: &mut Check<'_>,
     written: Vec<Spanned<RawLesson>>,
     config: &Config,
+    what: &str,
 ) -> Vec<LessonInput> {
     let mut lessons = Vec::with_capacity(written.len());
     for item in written {
@@ -562,16 +609,18 @@ fn lessons(
                 if let Some(text) = text.filter(|t| !t.value.trim().is_empty()) {
                     lessons.push(LessonInput {
                         text: text.value.trim().to_string(),
+                        pos: text.pos,
                         themes,
                     });
                 }
             }
             RawLesson::Text(text) if !text.trim().is_empty() => lessons.push(LessonInput {
                 text: text.trim().to_string(),
+                pos: item.pos,
                 themes: Vec::new(),
             }),
             RawLesson::Text(_) => {
-                check.warning(item.pos, "empty lesson");
+                check.warning(item.pos, format!("empty {what}"));
             }
         }
     }
@@ -612,7 +661,11 @@ fn theme(
     })
 }
 
-fn action_items(check: &mut Check<'_>, written: Vec<Spanned<RawActionItem>>) -> Vec<ActionItem> {
+fn action_items(
+    check: &mut Check<'_>,
+    written: Vec<Spanned<RawActionItem>>,
+    date: Option<Date>,
+) -> Vec<ActionItem> {
     let mut actions = Vec::with_capacity(written.len());
     for item in written {
         let raw = item.value;
@@ -635,24 +688,31 @@ fn action_items(check: &mut Check<'_>, written: Vec<Spanned<RawActionItem>>) -> 
                 }
             },
         };
-        let due = raw.due.and_then(|written| {
-            match written
-                .value
-                .text()
-                .and_then(|t| t.trim().parse::<Date>().ok())
+        let due = check.day(raw.due, "due");
+        let done_on = check.day(raw.done_on.clone(), "done_on");
+        if let Some(written) = &raw.done_on {
+            if status != ActionStatus::Done {
+                check
+                    .error(
+                        written.pos,
+                        format!(
+                            "`done_on` is given but the action item's status is `{}`",
+                            status.as_str()
+                        ),
+                    )
+                    .help = Some("set `status: done`, or remove `done_on`".into());
+            } else if let (Some(day), Some(date)) = (done_on, date)
+                && day < date
             {
-                Some(day) => Some(day),
-                None => {
-                    check
-                        .error(
-                            written.pos,
-                            format!("`due` is not a date: {}", written.value.show()),
-                        )
-                        .help = Some("expected `YYYY-MM-DD`".into());
-                    None
-                }
+                check
+                    .warning(
+                        written.pos,
+                        format!("`done_on` {day} is before the incident's date, {date}"),
+                    )
+                    .help =
+                    Some("write the day the item was finished, on or after the incident".into());
             }
-        });
+        }
         let link = check.url(raw.link, "link");
         if let Some(text) = text {
             actions.push(ActionItem {
@@ -661,6 +721,8 @@ fn action_items(check: &mut Check<'_>, written: Vec<Spanned<RawActionItem>>) -> 
                 status,
                 due,
                 link,
+                done_on,
+                pos: item.pos,
             });
         }
     }

@@ -21,6 +21,8 @@ pub(super) trait Facets {
     fn organization(&self) -> Option<OrganizationIx>;
     /// Its lessons, with their themes.
     fn lessons(&self) -> &[Lesson];
+    /// Its contributing factors, with their themes.
+    fn factors(&self) -> &[Lesson];
 }
 
 impl Facets for Entry {
@@ -41,6 +43,9 @@ impl Facets for Entry {
     }
     fn lessons(&self) -> &[Lesson] {
         &self.lessons
+    }
+    fn factors(&self) -> &[Lesson] {
+        &self.factors
     }
 }
 
@@ -110,9 +115,25 @@ pub(super) fn lessons_by_theme<E: Facets>(
     entries: &[E],
     count: usize,
 ) -> IxVec<ThemeIx, Vec<(IncidentIx, usize)>> {
+    by_theme(entries, count, E::lessons)
+}
+
+/// The same for contributing factors.
+pub(super) fn factors_by_theme<E: Facets>(
+    entries: &[E],
+    count: usize,
+) -> IxVec<ThemeIx, Vec<(IncidentIx, usize)>> {
+    by_theme(entries, count, E::factors)
+}
+
+fn by_theme<E>(
+    entries: &[E],
+    count: usize,
+    list: impl Fn(&E) -> &[Lesson],
+) -> IxVec<ThemeIx, Vec<(IncidentIx, usize)>> {
     let mut index = empty(count);
     for (n, entry) in numbered(entries) {
-        for (l, lesson) in entry.lessons().iter().enumerate() {
+        for (l, lesson) in list(entry).iter().enumerate() {
             for &t in &lesson.themes {
                 index[t].push((n, l));
             }
@@ -163,6 +184,9 @@ impl Facets for Made {
     }
     fn lessons(&self) -> &[Lesson] {
         &self.lessons
+    }
+    fn factors(&self) -> &[Lesson] {
+        &[]
     }
 }
 

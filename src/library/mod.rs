@@ -12,6 +12,7 @@ pub mod ix;
 mod links;
 mod names;
 mod related;
+mod repeats;
 mod select;
 mod terms;
 mod themes;
@@ -32,6 +33,8 @@ pub use ix::{
     ComponentIx, DefinitionIx, IncidentIx, Ix, IxVec, OrganizationIx, PageIx, SeverityIx, TagIx,
     ThemeIx,
 };
+
+pub use repeats::Repeat;
 
 use durations::Durations;
 use links::Targets;
@@ -83,6 +86,8 @@ pub struct Entry {
     pub organization: Option<OrganizationIx>,
     /// Lessons with themes.
     pub lessons: Vec<Lesson>,
+    /// Contributing factors with themes.
+    pub factors: Vec<Lesson>,
     /// The summary: as written, else the body's first paragraph.
     pub summary: String,
     /// The rendered body.
@@ -95,6 +100,10 @@ pub struct Entry {
     pub time_to_resolve: Option<i64>,
     /// Up to five related incidents, most related first.
     pub related: Vec<IncidentIx>,
+    /// The earlier incidents this one repeats, nearest first.
+    pub repeats: Vec<Repeat>,
+    /// The later incidents that repeat this one, nearest first.
+    pub repeated_by: Vec<Repeat>,
 }
 
 /// A published plain page.
@@ -135,6 +144,8 @@ pub struct ThemeEntry {
     pub rel: String,
     /// (incident, position in its lessons) pairs, newest incident first.
     pub lessons: Vec<(IncidentIx, usize)>,
+    /// (incident, position in its contributing factors) pairs, newest incident first.
+    pub factors: Vec<(IncidentIx, usize)>,
 }
 
 /// Everything the site shows, built once.
@@ -178,6 +189,17 @@ impl Library {
     /// The themes that at least one lesson uses, in theme order.
     pub fn used_themes(&self) -> impl Iterator<Item = (ThemeIx, &ThemeEntry)> {
         self.themes.indexed().filter(|(_, t)| !t.lessons.is_empty())
+    }
+
+    /// The themes that at least one lesson or contributing factor uses: those with
+    /// a page.
+    pub fn themes_with_pages(&self) -> impl Iterator<Item = (ThemeIx, &ThemeEntry)> {
+        (self.themes.indexed()).filter(|(_, t)| !t.lessons.is_empty() || !t.factors.is_empty())
+    }
+
+    /// The themes that at least one contributing factor uses, in theme order.
+    pub fn factor_themes(&self) -> impl Iterator<Item = (ThemeIx, &ThemeEntry)> {
+        self.themes.indexed().filter(|(_, t)| !t.factors.is_empty())
     }
 }
 
@@ -252,24 +274,43 @@ pub fn build_library_with(
         .zip(incident_bodies)
         .zip(of_incidents)
         .map(|((incident, body), names)| {
-            let lessons = themes::classify_lessons(&incident, &themes, &matcher);
-            entry(incident, body.into_rendered(), names, lessons, config)
+            let lessons = themes::classify(&incident.lessons, &themes, &matcher);
+            let factors = themes::classify(&incident.contributing_factors, &themes, &matcher);
+            entry(
+                incident,
+                body.into_rendered(),
+                names,
+                (lessons, factors),
+                config,
+            )
         })
         .collect();
     let related = related::related(&incidents);
     for (entry, related) in incidents.iter_mut().zip(related) {
         entry.related = related;
     }
+    let other = themes
+        .iter()
+        .position(|t| t.key == crate::config::OTHER_THEME);
+    let keys: Vec<repeats::Keys> = incidents.iter().map(|e| repeat_keys(e, other)).collect();
+    let found = repeats::repeats(&keys, config.repeat_window_days);
+    for (entry, (earlier, later)) in incidents.iter_mut().zip(found) {
+        entry.repeats = earlier;
+        entry.repeated_by = later;
+    }
 
     // The indexes, read from the entries.
     let (components, tags, organizations) = index_terms(names, &incidents);
     let lessons_by_theme = index::lessons_by_theme(&incidents, themes.len());
+    let factors_by_theme = index::factors_by_theme(&incidents, themes.len());
     let themes = (themes.into_iter())
         .zip(lessons_by_theme)
-        .map(|(theme, lessons)| ThemeEntry {
+        .zip(factors_by_theme)
+        .map(|((theme, lessons), factors)| ThemeEntry {
             rel: rel::theme(&theme.key),
             theme,
             lessons,
+            factors,
         })
         .collect();
     let by_severity = index::by_severity(&incidents, config.severities.len());
@@ -326,7 +367,7 @@ fn entry(
     incident: Incident,
     mut rendered: Rendered,
     names: IncidentNames,
-    lessons: Vec<Lesson>,
+    (lessons, factors): (Vec<Lesson>, Vec<Lesson>),
     config: &Config,
 ) -> Entry {
     let severity = config
@@ -349,11 +390,37 @@ fn entry(
         tags: names.tags,
         organization: names.organization,
         lessons,
+        factors,
         summary,
         body: bodies::to_body(rendered),
         related: Vec::new(),
+        repeats: Vec::new(),
+        repeated_by: Vec::new(),
         incident,
     }
+}
+
+/// What the repeat rule reads of an entry: its day, components, and the themes of
+/// its lessons and factors but `other`.
+fn repeat_keys(entry: &Entry, other: Option<usize>) -> repeats::Keys {
+    let mut themes: Vec<ThemeIx> = (entry.lessons.iter())
+        .chain(&entry.factors)
+        .flat_map(|l| l.themes.iter().copied())
+        .filter(|t| Some(t.index()) != other)
+        .collect();
+    themes.sort_unstable();
+    themes.dedup();
+    repeats::Keys {
+        day: day_number(entry.incident.date),
+        components: entry.components.clone(),
+        themes,
+    }
+}
+
+/// Days since 1970-01-01.
+fn day_number(date: jiff::civil::Date) -> i32 {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    epoch.until(date).map_or(0, |span| span.get_days())
 }
 
 /// The components, tags and organizations with their incidents.

@@ -5,12 +5,12 @@
 //! A build's themes are the config's, then any a lesson names, `other` last.
 
 use crate::config::{OTHER_THEME, Theme};
-use crate::content::Incident;
+use crate::content::{Incident, LessonInput};
 
 use super::Lesson;
 use super::ix::{IxVec, ThemeIx};
 
-/// The themes of a build: the config's, then any theme a published lesson names
+/// The themes of a build: the config's, then any theme a published lesson or factor names
 /// that the config does not define (created in the order first named), before the
 /// config's last theme (`other`).
 pub(super) fn build_themes(
@@ -19,7 +19,11 @@ pub(super) fn build_themes(
 ) -> IxVec<ThemeIx, Theme> {
     let mut themes: Vec<Theme> = config_themes.to_vec();
     for incident in incidents {
-        for lesson in &incident.lessons {
+        for lesson in incident
+            .lessons
+            .iter()
+            .chain(&incident.contributing_factors)
+        {
             for named in &lesson.themes {
                 if !themes.iter().any(|t| t.key == named.value) {
                     let at = themes.len() - 1;
@@ -38,15 +42,14 @@ pub(super) fn build_themes(
     IxVec::from(themes)
 }
 
-/// The lessons of an incident with their themes: the themes a lesson names, else
+/// Lessons or contributing factors with their themes: the themes each names, else
 /// those its text matches.
-pub(super) fn classify_lessons(
-    incident: &Incident,
+pub(super) fn classify(
+    written: &[LessonInput],
     themes: &IxVec<ThemeIx, Theme>,
     matcher: &Matcher,
 ) -> Vec<Lesson> {
-    incident
-        .lessons
+    written
         .iter()
         .map(|l| Lesson {
             text: l.text.clone(),

@@ -51,6 +51,8 @@ pub mod rel {
     pub const LESSONS: &str = "lessons/";
     /// Action items.
     pub const ACTIONS: &str = "actions/";
+    /// Contributing factors by theme.
+    pub const FACTORS: &str = "factors/";
     /// Charts.
     pub const STATS: &str = "stats/";
     /// Search.
@@ -110,6 +112,7 @@ pub const RESERVED_SLUGS: &[&str] = &[
     "organizations",
     "actions",
     "stats",
+    "factors",
     "search",
     "static",
     "files",

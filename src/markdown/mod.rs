@@ -114,6 +114,18 @@ pub struct Rendered {
     pub fragments: Vec<(usize, String)>,
 }
 
+/// The Markdown extensions of SPEC §2: tables, footnotes, strikethrough, task lists
+/// and heading ids.
+pub fn parser_options() -> pulldown_cmark::Options {
+    let mut flags = pulldown_cmark::Options::empty();
+    flags.insert(pulldown_cmark::Options::ENABLE_TABLES);
+    flags.insert(pulldown_cmark::Options::ENABLE_FOOTNOTES);
+    flags.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    flags.insert(pulldown_cmark::Options::ENABLE_TASKLISTS);
+    flags.insert(pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES);
+    flags
+}
+
 /// Renders a Markdown body. `resolve` is called with the raw destination of every link
 /// and image whose destination is relative: no scheme, and not starting with `/`,
 /// `#` or `?`.
@@ -122,15 +134,9 @@ pub fn render(
     options: &Options<'_>,
     resolve: &dyn Fn(LocalLink<'_>) -> LinkRewrite,
 ) -> Rendered {
-    let mut flags = pulldown_cmark::Options::empty();
-    flags.insert(pulldown_cmark::Options::ENABLE_TABLES);
-    flags.insert(pulldown_cmark::Options::ENABLE_FOOTNOTES);
-    flags.insert(pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
-    flags.insert(pulldown_cmark::Options::ENABLE_TASKLISTS);
-    flags.insert(pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES);
     let mut events = Events {
         body,
-        parser: Parser::new_ext(body, flags).into_offset_iter(),
+        parser: Parser::new_ext(body, parser_options()).into_offset_iter(),
         options,
         resolve,
         queue: VecDeque::new(),

@@ -281,6 +281,70 @@ pub(crate) fn bars(chart: &Chart) -> String {
     out
 }
 
+/// One row of a distribution chart: the median and the 90th percentile of a group.
+#[derive(Debug, Clone)]
+pub(crate) struct Spread {
+    /// Label on the axis, such as a severity.
+    pub label: String,
+    /// A CSS colour for the `--sev` custom property, when the group has one.
+    pub color: Option<String>,
+    /// The median.
+    pub median: i64,
+    /// The 90th percentile.
+    pub p90: i64,
+    /// What the value text and the tooltips say, such as `median 2 h · 90% 5 h`.
+    pub text: String,
+}
+
+/// Horizontal spreads, one per row: a pale bar to the 90th percentile with the
+/// part up to the median solid, for durations whose mean would mislead. Rows with
+/// no values are left out by the caller; `chart` gives the id, title and
+/// description (its series and categories are not read).
+pub(crate) fn spreads(chart: &Chart, rows: &[Spread]) -> String {
+    let (label_height, bar_height, gap) = (18.0, 16.0, 12.0);
+    let row = label_height + bar_height + gap;
+    let text_room = 150.0;
+    let height = (row * rows.len() as f64 - gap).max(row - gap) + 2.0;
+    let max = rows.iter().map(|r| r.p90).max().unwrap_or(0).max(1);
+    let plot_width = WIDTH - text_room;
+    let x = |value: i64| plot_width * value.max(0) as f64 / max as f64;
+
+    let mut out = String::new();
+    chart.open_svg(&mut out, height, "spreads");
+    for (i, r) in rows.iter().enumerate() {
+        let top = row * i as f64;
+        let _ = write!(
+            out,
+            "<g class=\"spread\" data-series=\"{}\"",
+            escape_html(&crate::slug::slugify(&r.label))
+        );
+        if let Some(color) = &r.color {
+            let _ = write!(out, " style=\"--sev: {}\"", escape_html(color));
+        }
+        let title = escape_html(&format!("{}: {}", r.label, r.text));
+        let _ = write!(
+            out,
+            "><text class=\"label\" x=\"0\" y=\"{}\" aria-hidden=\"true\">{}</text>\
+             <rect class=\"bar bar-p90\" x=\"0\" y=\"{y}\" width=\"{}\" height=\"{h}\" data-value=\"{}\"><title>{title}</title></rect>\
+             <rect class=\"bar bar-median\" x=\"0\" y=\"{y}\" width=\"{}\" height=\"{h}\" data-value=\"{}\"><title>{title}</title></rect>\
+             <text class=\"value\" x=\"{}\" y=\"{}\" aria-hidden=\"true\">{}</text></g>",
+            num(top + LABEL_SIZE),
+            escape_html(&shorten(&r.label, MAX_LABEL_CHARS)),
+            num(x(r.p90).max(1.0)),
+            r.p90,
+            num(x(r.median).max(1.0)),
+            r.median,
+            num(x(r.p90).max(1.0) + 6.0),
+            num(top + label_height + bar_height - 3.0),
+            escape_html(&r.text),
+            y = num(top + label_height),
+            h = num(bar_height),
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// A value axis from zero with at most five round steps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Scale {

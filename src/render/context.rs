@@ -131,6 +131,12 @@ pub(crate) struct SummaryView<'a> {
     pub draft: bool,
     /// `public` or `internal`.
     pub visibility: &'static str,
+    /// How it was noticed, as written.
+    pub detected_by: Option<&'a str>,
+    /// The same as a filter value: `detected_by` slugified.
+    pub detected_by_value: Option<String>,
+    /// Nothing broke, but it nearly did.
+    pub near_miss: bool,
 }
 
 /// An incident with everything its own page shows: its summary and more.
@@ -151,6 +157,14 @@ pub(crate) struct IncidentView<'a> {
     pub toc: Vec<TocEntryView<'a>>,
     /// Lessons, each with its themes.
     pub lessons: Vec<LessonView<'a>>,
+    /// Contributing factors, each with its themes.
+    pub factors: Vec<LessonView<'a>>,
+    /// Where luck helped.
+    pub lucky: &'a [String],
+    /// The earlier incidents this one repeats, nearest first.
+    pub repeats: Vec<RepeatView<'a>>,
+    /// The later incidents that repeat this one, nearest first.
+    pub repeated_by: Vec<RepeatView<'a>>,
     /// Action items.
     pub action_items: Vec<ActionView<'a>>,
     /// Timeline, in the order written.
@@ -256,6 +270,38 @@ pub(crate) struct LessonView<'a> {
     pub other_themes: Option<Vec<ThemeRefView<'a>>>,
 }
 
+/// One incident repeating another (SPEC §10), on the page of either.
+#[derive(Debug, Serialize)]
+pub(crate) struct RepeatView<'a> {
+    /// The other incident.
+    pub incident: BriefView<'a>,
+    /// Days between the two incidents' dates.
+    pub days: i32,
+    /// The components both name.
+    pub components: Vec<LinkView<'a>>,
+    /// The themes both have, `other` aside.
+    pub themes: Vec<ThemeRefView<'a>>,
+    /// The earlier incident's action items, each with whether it was done before
+    /// the later one.
+    pub actions: Vec<RepeatActionView<'a>>,
+}
+
+/// An action item of the earlier incident of a repeat.
+#[derive(Debug, Serialize)]
+pub(crate) struct RepeatActionView<'a> {
+    /// What to do.
+    pub text: &'a str,
+    /// Its status.
+    pub status: &'static str,
+    /// `YYYY-MM-DD`, when done and recorded.
+    pub done_on: Option<String>,
+    /// `done-before` (done before the later incident's date), `done-after`,
+    /// `done-undated` (done, no `done_on`), `not-done` or `wont-do`.
+    pub state: &'static str,
+    /// The state in words.
+    pub state_label: String,
+}
+
 /// The lessons of one incident, on a component's page.
 #[derive(Debug, Serialize)]
 pub(crate) struct LessonGroupView<'a> {
@@ -280,6 +326,13 @@ pub(crate) struct ActionView<'a> {
     pub due: Option<String>,
     /// A link to a ticket.
     pub link: Option<&'a str>,
+    /// `YYYY-MM-DD`: when it was done.
+    pub done_on: Option<String>,
+    /// Days from the incident's date to `done_on`.
+    pub days_to_done: Option<i32>,
+    /// For a done item: the nearest later repeat of its incident that came after
+    /// the item was done.
+    pub repeat_after: Option<BriefView<'a>>,
     /// Its incident (only in `actions` and `action_groups`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incident: Option<BriefView<'a>>,
@@ -369,9 +422,14 @@ pub(crate) struct ThemeView<'a> {
     pub incidents: usize,
     /// Those incidents per severity.
     pub by_severity: Vec<SeverityCountView<'a>>,
+    /// Contributing factors in it.
+    pub factor_count: usize,
     /// Its lessons (only on the lessons index).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lessons: Option<Vec<LessonView<'a>>>,
+    /// Its contributing factors (only on the factors page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factors: Option<Vec<LessonView<'a>>>,
 }
 
 /// The filters of the index page.
@@ -385,6 +443,10 @@ pub(crate) struct FacetsView<'a> {
     pub tags: Vec<FacetView<'a>>,
     /// Years, newest first.
     pub years: Vec<FacetView<'a>>,
+    /// How incidents were noticed: the values SPEC §10 names first, then others.
+    pub detected_by: Vec<FacetView<'a>>,
+    /// Near misses: one value, `yes`, when there is any.
+    pub near_miss: Vec<FacetView<'a>>,
 }
 
 /// One value of a filter.

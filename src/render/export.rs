@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::library::{IncidentIx, Library};
+use crate::library::{IncidentIx, Lesson, Library, ThemeIx};
 
 use super::context::GENERATOR;
 use super::views::Views;
@@ -48,6 +48,14 @@ struct ExportAction<'a> {
     owner: Option<&'a str>,
     status: &'static str,
     due: Option<String>,
+    done_on: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExportRepeat<'a> {
+    incident: &'a str,
+    components: Vec<&'a str>,
+    themes: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +72,12 @@ struct ExportIncident<'a> {
     components: Vec<&'a str>,
     tags: Vec<&'a str>,
     lessons: Vec<ExportLesson<'a>>,
+    contributing_factors: Vec<ExportLesson<'a>>,
+    detected_by: Option<&'a str>,
+    near_miss: bool,
+    lucky: &'a [String],
     action_items: Vec<ExportAction<'a>>,
+    repeats: Vec<ExportRepeat<'a>>,
     time_to_detect_minutes: Option<i64>,
     time_to_mitigate_minutes: Option<i64>,
     time_to_resolve_minutes: Option<i64>,
@@ -86,6 +99,7 @@ struct ExportTheme<'a> {
     label: &'a str,
     url: String,
     lessons: Vec<ExportThemeLesson<'a>>,
+    contributing_factors: Vec<ExportThemeLesson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -95,9 +109,22 @@ struct ExportThemeLesson<'a> {
 }
 
 /// The bytes of `/incidents.json`.
-pub(crate) fn export_json(library: &Library, config: &Config, views: &Views<'_>) -> Vec<u8> {
+pub(crate) fn export_json<'a>(
+    library: &'a Library,
+    config: &'a Config,
+    views: &Views<'_>,
+) -> Vec<u8> {
     let urls = &library.urls;
     let slug = |n: IncidentIx| library.incidents[n].incident.slug.value.as_str();
+    let theme_key = |t: ThemeIx| library.themes[t].theme.key.as_str();
+    let with_themes = |list: &'a [Lesson]| -> Vec<ExportLesson<'a>> {
+        list.iter()
+            .map(|l| ExportLesson {
+                text: &l.text,
+                themes: l.themes.iter().map(|&t| theme_key(t)).collect(),
+            })
+            .collect()
+    };
     let export = Export {
         generator: GENERATOR,
         site: ExportSite {
@@ -142,18 +169,11 @@ pub(crate) fn export_json(library: &Library, config: &Config, views: &Views<'_>)
                         .iter()
                         .map(|&t| library.tags[t].name.as_str())
                         .collect(),
-                    lessons: e
-                        .lessons
-                        .iter()
-                        .map(|l| ExportLesson {
-                            text: &l.text,
-                            themes: l
-                                .themes
-                                .iter()
-                                .map(|&t| library.themes[t].theme.key.as_str())
-                                .collect(),
-                        })
-                        .collect(),
+                    lessons: with_themes(&e.lessons),
+                    contributing_factors: with_themes(&e.factors),
+                    detected_by: i.detected_by.as_deref(),
+                    near_miss: i.near_miss,
+                    lucky: &i.lucky,
                     action_items: i
                         .action_items
                         .iter()
@@ -162,6 +182,16 @@ pub(crate) fn export_json(library: &Library, config: &Config, views: &Views<'_>)
                             owner: a.owner.as_deref(),
                             status: a.status.as_str(),
                             due: a.due.map(|d| d.to_string()),
+                            done_on: a.done_on.map(|d| d.to_string()),
+                        })
+                        .collect(),
+                    repeats: (e.repeats.iter())
+                        .map(|r| ExportRepeat {
+                            incident: slug(r.incident),
+                            components: (r.components.iter())
+                                .map(|&c| library.components[c].name.as_str())
+                                .collect(),
+                            themes: r.themes.iter().map(|&t| theme_key(t)).collect(),
                         })
                         .collect(),
                     time_to_detect_minutes: e.time_to_detect,
@@ -183,7 +213,7 @@ pub(crate) fn export_json(library: &Library, config: &Config, views: &Views<'_>)
             })
             .collect(),
         lesson_themes: library
-            .used_themes()
+            .themes_with_pages()
             .map(|(_, t)| ExportTheme {
                 key: &t.theme.key,
                 label: &t.theme.label,
@@ -194,6 +224,12 @@ pub(crate) fn export_json(library: &Library, config: &Config, views: &Views<'_>)
                     .map(|&(n, l)| ExportThemeLesson {
                         incident: slug(n),
                         text: &library.incidents[n].lessons[l].text,
+                    })
+                    .collect(),
+                contributing_factors: (t.factors.iter())
+                    .map(|&(n, f)| ExportThemeLesson {
+                        incident: slug(n),
+                        text: &library.incidents[n].factors[f].text,
                     })
                     .collect(),
             })

@@ -7,6 +7,7 @@
 mod charts;
 mod context;
 mod export;
+mod learning;
 mod page_context;
 pub mod plan;
 mod search;
@@ -39,9 +40,10 @@ use crate::markdown::highlight;
 use crate::progress::{Progress, Stage};
 use context::{AssetsView, NavView};
 use page_context::{
-    ActionsContext, BaseContext, ComponentContext, ComponentsContext, FeedContext, IncidentContext,
-    IndexContext, LessonsContext, NotFoundContext, OrganizationContext, PageContext, SearchContext,
-    SeverityContext, SitemapContext, StatsContext, TagContext, ThemeContext,
+    ActionsContext, BaseContext, ComponentContext, ComponentsContext, FactorsContext, FeedContext,
+    IncidentContext, IndexContext, LessonsContext, NotFoundContext, OrganizationContext,
+    PageContext, SearchContext, SeverityContext, SitemapContext, StatsContext, TagContext,
+    ThemeContext,
 };
 pub use plan::{OutputFile, Plan};
 use template_errors::Sources;
@@ -124,6 +126,7 @@ enum Job {
     Component(ComponentIx),
     Lessons,
     Theme(ThemeIx),
+    Factors,
     Tag(TagIx),
     Organization(OrganizationIx),
     Actions,
@@ -405,7 +408,8 @@ impl Prepared {
         jobs.push(Job::Components);
         jobs.extend(library.components.ids().map(Job::Component));
         jobs.push(Job::Lessons);
-        jobs.extend(library.used_themes().map(|(t, _)| Job::Theme(t)));
+        jobs.extend(library.themes_with_pages().map(|(t, _)| Job::Theme(t)));
+        jobs.push(Job::Factors);
         jobs.extend(library.tags.ids().map(Job::Tag));
         jobs.extend(library.organizations.ids().map(Job::Organization));
         jobs.extend([Job::Actions, Job::Stats, Job::Search]);
@@ -537,6 +541,7 @@ impl<'a> SiteRenderer<'a> {
                     related: views.summaries(&views.entry(n).related),
                     previous: near(Some(n.index() + 1)),
                     next: near(n.index().checked_sub(1)),
+                    repeat_window_days: self.views.config.repeat_window_days,
                 };
                 self.to_context(i, &ctx)
             }
@@ -597,6 +602,20 @@ impl<'a> SiteRenderer<'a> {
                     base,
                     theme: views.theme(t),
                     lessons: views.theme_lessons(t),
+                    factors: views.theme_factors(t, true),
+                };
+                self.to_context(i, &ctx)
+            }
+            Job::Factors => {
+                let ctx = FactorsContext {
+                    base,
+                    themes: (library.factor_themes())
+                        .map(|(t, _)| views.factors_theme(t))
+                        .collect(),
+                    factor_count: library.incidents.iter().map(|e| e.factors.len()).sum(),
+                    incident_count: (library.incidents.iter())
+                        .filter(|e| !e.factors.is_empty())
+                        .count(),
                 };
                 self.to_context(i, &ctx)
             }
@@ -807,6 +826,7 @@ impl Job {
             Job::Component(_) => "component.html",
             Job::Lessons => "lessons.html",
             Job::Theme(_) => "theme.html",
+            Job::Factors => "factors.html",
             Job::Tag(_) => "tag.html",
             Job::Organization(_) => "organization.html",
             Job::Actions => "actions.html",
@@ -829,6 +849,7 @@ impl Job {
                 | Job::Incidents
                 | Job::Severity(_)
                 | Job::Lessons
+                | Job::Factors
                 | Job::Actions
                 | Job::Stats
         )
@@ -861,6 +882,7 @@ fn job_rel(library: &Library, config: &Config, job: Job) -> String {
         Job::Component(c) => library.components[c].rel.clone(),
         Job::Lessons => rel::LESSONS.into(),
         Job::Theme(t) => library.themes[t].rel.clone(),
+        Job::Factors => rel::FACTORS.into(),
         Job::Tag(t) => library.tags[t].rel.clone(),
         Job::Organization(o) => library.organizations[o].rel.clone(),
         Job::Actions => rel::ACTIONS.into(),

@@ -56,6 +56,8 @@ pub(crate) struct IncidentContext<'a> {
     pub previous: Option<SummaryView<'a>>,
     /// The incident just newer.
     pub next: Option<SummaryView<'a>>,
+    /// How many days apart a repeat may be.
+    pub repeat_window_days: u32,
 }
 
 /// `severity.html`.
@@ -122,6 +124,22 @@ pub(crate) struct ThemeContext<'a> {
     pub theme: ThemeView<'a>,
     /// Its lessons, newest incident first.
     pub lessons: Vec<LessonView<'a>>,
+    /// Its contributing factors, newest incident first.
+    pub factors: Vec<LessonView<'a>>,
+}
+
+/// `factors.html`.
+#[derive(Debug, Serialize)]
+pub(crate) struct FactorsContext<'a> {
+    /// Shared variables.
+    #[serde(flatten)]
+    pub base: BaseContext<'a>,
+    /// Every theme with factors, with them.
+    pub themes: Vec<ThemeView<'a>>,
+    /// Contributing factors in the library.
+    pub factor_count: usize,
+    /// Incidents with contributing factors.
+    pub incident_count: usize,
 }
 
 /// `tag.html`.

@@ -102,7 +102,9 @@ pub(crate) fn search_files(library: &Library, config: &Config) -> Vec<OutputFile
             .map(|e| {
                 (
                     e.summary.as_str(),
-                    e.lessons.iter().map(|l| l.text.as_str()).collect(),
+                    (e.lessons.iter().chain(&e.factors))
+                        .map(|l| l.text.as_str())
+                        .collect(),
                     e.body.plain_text.as_str(),
                 )
             })

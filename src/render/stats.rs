@@ -50,6 +50,9 @@ pub(crate) struct StatsView<'a> {
     pub median_resolve: Option<DurationView>,
     /// The charts.
     pub charts: ChartsView,
+    /// Distributions, near misses and the library's health.
+    #[serde(flatten)]
+    pub learning: super::learning::LearningView<'a>,
 }
 
 /// `stats.totals`.
@@ -345,6 +348,7 @@ pub(crate) fn stats_view<'v>(views: &'v Views<'_>) -> StatsView<'v> {
         resolve_ranges,
         resolve_by_severity: by_severity_resolve,
         median_resolve: median_all.map(DurationView::from_minutes),
+        learning: super::learning::learning_view(views),
         charts: ChartsView {
             years: chart_view(&years_chart, charts::columns(&years_chart)),
             components: chart_view(&components_chart, charts::bars(&components_chart)),
@@ -416,7 +420,7 @@ fn years_description(views: &Views<'_>, years: &[Category]) -> String {
 }
 
 /// The median of whole minutes, rounded down; `None` for no values.
-fn median(values: &[i64]) -> Option<i64> {
+pub(crate) fn median(values: &[i64]) -> Option<i64> {
     let mut sorted = values.to_vec();
     sorted.sort_unstable();
     let n = sorted.len();

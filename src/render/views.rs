@@ -9,14 +9,16 @@ use std::ops::Deref;
 use super::context::{
     ActionGroupView, ActionView, AssetsView, BriefView, ComponentGroupView, ComponentView,
     DurationView, DurationsView, FacetView, FacetsView, IncidentView, LessonGroupView, LessonView,
-    LinkView, MomentView, NavView, PageView, SeverityCountView, SeverityView, SiteView,
-    SummaryView, TermView, ThemeRefView, ThemeView, TimelineEntryView, TimesView, TocEntryView,
-    category_label, display_time,
+    LinkView, MomentView, NavView, PageView, RepeatActionView, RepeatView, SeverityCountView,
+    SeverityView, SiteView, SummaryView, TermView, ThemeRefView, ThemeView, TimelineEntryView,
+    TimesView, TocEntryView, category_label, display_time,
 };
 use crate::config::{Config, Severity};
+use crate::content::incident::DETECTED_BY;
 use crate::content::{ActionItem, ActionStatus};
 use crate::library::urls::rel;
 use crate::library::{ComponentIx, Entry, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
+use jiff::civil::Date;
 
 /// Builds views; holds what every view needs.
 pub(crate) struct Views<'a> {
@@ -145,6 +147,9 @@ impl<'a> Views<'a> {
             summary: &e.summary,
             draft: i.draft,
             visibility: i.visibility.as_str(),
+            detected_by: i.detected_by.as_deref(),
+            detected_by_value: i.detected_by.as_deref().map(crate::slug::slugify),
+            near_miss: i.near_miss,
         }
     }
 
@@ -174,7 +179,17 @@ impl<'a> Views<'a> {
             lessons: (0..e.lessons.len())
                 .map(|l| self.lesson(n, l, true, false))
                 .collect(),
-            action_items: i.action_items.iter().map(action_view).collect(),
+            factors: (0..e.factors.len())
+                .map(|f| self.factor(n, f, true, false))
+                .collect(),
+            lucky: &i.lucky,
+            repeats: (e.repeats.iter())
+                .map(|r| self.repeat(r, r.incident, n))
+                .collect(),
+            repeated_by: (e.repeated_by.iter())
+                .map(|r| self.repeat(r, n, r.incident))
+                .collect(),
+            action_items: i.action_items.iter().map(|a| self.action(n, a)).collect(),
             timeline: i
                 .timeline
                 .iter()
@@ -196,6 +211,55 @@ impl<'a> Views<'a> {
                 resolve: e.time_to_resolve.map(DurationView::from_minutes),
             },
             extra: &i.extra,
+        }
+    }
+
+    /// A repeat seen from one side: `shared` names the other incident; `earlier`
+    /// and `later` are the two incidents of the pair.
+    fn repeat(
+        &self,
+        shared: &crate::library::Repeat,
+        earlier: IncidentIx,
+        later: IncidentIx,
+    ) -> RepeatView<'_> {
+        let lib = self.library;
+        let later_date = lib.incidents[later].incident.date;
+        let earlier_incident = &lib.incidents[earlier].incident;
+        RepeatView {
+            incident: self.brief(shared.incident),
+            days: days_between(earlier_incident.date, later_date),
+            components: (shared.components.iter())
+                .map(|&c| self.term_link(&lib.components[c]))
+                .collect(),
+            themes: shared.themes.iter().map(|&t| self.theme_ref(t)).collect(),
+            actions: (earlier_incident.action_items.iter())
+                .map(|a| repeat_action(a, later_date))
+                .collect(),
+        }
+    }
+
+    /// Action item `a` of incident `n`, with the days it took and the repeat that
+    /// followed it.
+    fn action(&self, n: IncidentIx, a: &'a ActionItem) -> ActionView<'_> {
+        let e = &self.library.incidents[n];
+        let done_on = a.done_on.filter(|_| a.status == ActionStatus::Done);
+        let repeat_after = done_on.and_then(|day| {
+            (e.repeated_by.iter())
+                .map(|r| r.incident)
+                .find(|&later| self.library.incidents[later].incident.date > day)
+                .map(|later| self.brief(later))
+        });
+        ActionView {
+            text: &a.text,
+            owner: a.owner.as_deref(),
+            status: a.status.as_str(),
+            status_label: a.status.label(),
+            due: a.due.map(|d| d.to_string()),
+            link: a.link.as_deref(),
+            done_on: done_on.map(|d| d.to_string()),
+            days_to_done: done_on.map(|d| days_between(e.incident.date, d)),
+            repeat_after,
+            incident: None,
         }
     }
 
@@ -339,7 +403,49 @@ impl<'a> Views<'a> {
             keywords: &entry.theme.keywords,
             incidents: incidents.len(),
             by_severity: self.by_severity(&incidents),
+            factor_count: entry.factors.len(),
             lessons: None,
+            factors: None,
+        }
+    }
+
+    /// Theme `t` as the factors page lists it: with its factors, each with its
+    /// incident but not its themes.
+    pub(crate) fn factors_theme(&self, t: ThemeIx) -> ThemeView<'_> {
+        ThemeView {
+            factors: Some(self.theme_factors(t, false)),
+            ..self.theme(t)
+        }
+    }
+
+    /// The contributing factors of theme `t`, each with its incident and, when
+    /// asked, `other_themes`.
+    pub(crate) fn theme_factors(&self, t: ThemeIx, others: bool) -> Vec<LessonView<'_>> {
+        (self.library.themes[t].factors.iter())
+            .map(|&(n, f)| {
+                let mut factor = self.factor(n, f, false, true);
+                if others {
+                    let themes = &self.library.incidents[n].factors[f].themes;
+                    factor.other_themes = Some(
+                        (themes.iter().filter(|&&other| other != t))
+                            .map(|&other| self.theme_ref(other))
+                            .collect(),
+                    );
+                }
+                factor
+            })
+            .collect()
+    }
+
+    /// Contributing factor `f` of incident `n`, with its themes and its incident as
+    /// asked.
+    fn factor(&self, n: IncidentIx, f: usize, themes: bool, incident: bool) -> LessonView<'_> {
+        let factor = &self.library.incidents[n].factors[f];
+        LessonView {
+            text: &factor.text,
+            themes: themes.then(|| factor.themes.iter().map(|&t| self.theme_ref(t)).collect()),
+            incident: incident.then(|| self.brief(n)),
+            other_themes: None,
         }
     }
 
@@ -418,7 +524,7 @@ impl<'a> Views<'a> {
             .into_iter()
             .map(|(a, n)| ActionView {
                 incident: Some(self.brief(n)),
-                ..action_view(a)
+                ..self.action(n, a)
             })
             .collect()
     }
@@ -491,11 +597,55 @@ impl<'a> Views<'a> {
                 url: None,
             })
             .collect();
+        // How incidents were noticed: the values SPEC §10 names in that order,
+        // then any other text by count and label, each under its slug.
+        let mut detected: BTreeMap<String, (&str, usize)> = BTreeMap::new();
+        let mut near_misses = 0;
+        for e in lib.incidents.iter() {
+            if let Some(by) = &e.incident.detected_by {
+                detected
+                    .entry(crate::slug::slugify(by))
+                    .or_insert((by, 0))
+                    .1 += 1;
+            }
+            near_misses += usize::from(e.incident.near_miss);
+        }
+        let mut detected_by: Vec<FacetView<'a>> = detected
+            .into_iter()
+            .map(|(value, (label, count))| FacetView {
+                value: Cow::Owned(value),
+                label: Cow::Owned(detected_by_label(label)),
+                count,
+                url: None,
+            })
+            .collect();
+        let rank = |v: &str| {
+            DETECTED_BY
+                .iter()
+                .position(|k| *k == v)
+                .unwrap_or(DETECTED_BY.len())
+        };
+        detected_by.sort_by(|a, b| {
+            (rank(&a.value).cmp(&rank(&b.value)))
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
+        });
+        let near_miss = (near_misses > 0)
+            .then(|| FacetView {
+                value: Cow::Borrowed("yes"),
+                label: Cow::Borrowed("Near miss"),
+                count: near_misses,
+                url: None,
+            })
+            .into_iter()
+            .collect();
         FacetsView {
             severities,
             components: self.facet_items(&lib.components),
             tags: self.facet_items(&lib.tags),
             years,
+            detected_by,
+            near_miss,
         }
     }
 
@@ -525,15 +675,47 @@ fn severity_view<'a>(library: &Library, s: &'a Severity, count: usize) -> Severi
     }
 }
 
-fn action_view(a: &ActionItem) -> ActionView<'_> {
-    ActionView {
+/// Whole days from `from` to `to`.
+pub(crate) fn days_between(from: Date, to: Date) -> i32 {
+    from.until(to).map_or(0, |span| span.get_days())
+}
+
+/// An action item of an earlier incident, against the date of its repeat.
+fn repeat_action(a: &ActionItem, later: Date) -> RepeatActionView<'_> {
+    let (state, state_label) = match (a.status, a.done_on) {
+        (ActionStatus::Done, Some(day)) if day < later => (
+            "done-before",
+            format!("Done {} days before the repeat", days_between(day, later)),
+        ),
+        (ActionStatus::Done, Some(day)) => (
+            "done-after",
+            format!("Done {} days after the repeat", days_between(later, day)),
+        ),
+        (ActionStatus::Done, None) => ("done-undated", "Done; when is not recorded".to_string()),
+        (ActionStatus::WontDo, _) => ("wont-do", "Decided against".to_string()),
+        (status, _) => (
+            "not-done",
+            format!("Not done ({})", status.label().to_lowercase()),
+        ),
+    };
+    RepeatActionView {
         text: &a.text,
-        owner: a.owner.as_deref(),
         status: a.status.as_str(),
-        status_label: a.status.label(),
-        due: a.due.map(|d| d.to_string()),
-        link: a.link.as_deref(),
-        incident: None,
+        done_on: a.done_on.map(|d| d.to_string()),
+        state,
+        state_label,
+    }
+}
+
+/// `alert` reads `Alert`; free text is shown as written.
+fn detected_by_label(written: &str) -> String {
+    if DETECTED_BY.contains(&written) {
+        let mut chars = written.chars();
+        chars
+            .next()
+            .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    } else {
+        written.to_string()
     }
 }
 
