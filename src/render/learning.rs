@@ -41,7 +41,8 @@ pub(crate) struct LearningView<'a> {
 /// One duration as distributions over groups of incidents.
 #[derive(Debug, Serialize)]
 pub(crate) struct TimingView<'a> {
-    /// `detect`, `mitigate`, `resolve` or `detect-by-source`.
+    /// `time-to-detect`, `time-to-mitigate`, `time-to-resolve` or
+    /// `time-to-detect-by-source`: the id of its section.
     pub key: &'static str,
     /// `Time to detect` and so on.
     pub label: &'static str,
@@ -137,10 +138,12 @@ pub(crate) struct AgeRowView {
 pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
     let lib = views.library;
     let total = lib.incidents.len();
-    let durations: [(&'static str, &'static str, fn(&Entry) -> Option<i64>); 3] = [
-        ("detect", "Time to detect", |e| e.time_to_detect),
-        ("mitigate", "Time to mitigate", |e| e.time_to_mitigate),
-        ("resolve", "Time to resolve", |e| e.time_to_resolve),
+    let durations: [(&'static str, &'static str, Minutes); 3] = [
+        ("time-to-detect", "Time to detect", |e| e.time_to_detect),
+        ("time-to-mitigate", "Time to mitigate", |e| {
+            e.time_to_mitigate
+        }),
+        ("time-to-resolve", "Time to resolve", |e| e.time_to_resolve),
     ];
     let timings = durations
         .iter()
@@ -152,9 +155,13 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
                         .trim()
                         .to_string();
                     let values = list.iter().map(|&n| value(&lib.incidents[n])).collect();
-                    (label, Some(severity), values)
+                    Group {
+                        label,
+                        severity: Some(severity),
+                        values,
+                    }
                 })
-                .filter(|(_, _, values): &(String, _, Vec<Option<i64>>)| !values.is_empty());
+                .filter(|g| !g.values.is_empty());
             timing(key, label, "severity", groups.collect())
         })
         .collect();
@@ -181,15 +188,23 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
     sources.sort_by(|a, b| {
         (rank(&a.0).cmp(&rank(&b.0))).then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase()))
     });
-    let mut groups: Vec<(String, Option<&SeverityView<'_>>, Vec<Option<i64>>)> = sources
+    let mut groups: Vec<Group<'_>> = sources
         .into_iter()
-        .map(|(label, values)| (label, None, values))
+        .map(|(label, values)| Group {
+            label,
+            severity: None,
+            values,
+        })
         .collect();
     if !unsaid.is_empty() {
-        groups.push(("Not recorded".to_string(), None, unsaid));
+        groups.push(Group {
+            label: "Not recorded".to_string(),
+            severity: None,
+            values: unsaid,
+        });
     }
     let detect_by_source = timing(
-        "detect-by-source",
+        "time-to-detect-by-source",
         "Time to detect, by how it was noticed",
         "how it was noticed",
         groups,
@@ -204,33 +219,48 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
         timings,
         detect_by_source,
         near_miss: share(near_misses, total),
-        health: health(views),
+        health: health(views, near_misses),
         action_ages: action_ages(views),
     }
 }
 
-/// A distribution chart and its table over `groups` (label, severity, one value
-/// per incident).
+/// Reads one duration of an entry.
+type Minutes = fn(&Entry) -> Option<i64>;
+
+/// A group of incidents of a distribution: one value (or none) per incident.
+struct Group<'v> {
+    label: String,
+    severity: Option<&'v SeverityView<'v>>,
+    values: Vec<Option<i64>>,
+}
+
+/// A distribution chart and its table over `groups`.
 fn timing<'v>(
     key: &'static str,
     label: &'static str,
     by: &str,
-    groups: Vec<(String, Option<&'v SeverityView<'v>>, Vec<Option<i64>>)>,
+    groups: Vec<Group<'v>>,
 ) -> TimingView<'v> {
     let rows: Vec<SpreadRowView<'_>> = groups
         .into_iter()
-        .map(|(label, severity, values)| {
-            let mut known: Vec<i64> = values.iter().flatten().copied().collect();
-            known.sort_unstable();
-            SpreadRowView {
-                label,
-                severity,
-                count: known.len(),
-                missing: values.len() - known.len(),
-                median: median(&known).map(DurationView::from_minutes),
-                p90: percentile_90(&known).map(DurationView::from_minutes),
-            }
-        })
+        .map(
+            |Group {
+                 label,
+                 severity,
+                 values,
+             }| {
+                let mut known: Vec<i64> = values.iter().flatten().copied().collect();
+                known.sort_unstable();
+                SpreadRowView {
+                    label,
+                    severity,
+                    count: known.len(),
+                    missing: values.len() - known.len(),
+                    median: median(&known).map(DurationView::from_minutes),
+                    p90: percentile_90(&known).map(DurationView::from_minutes),
+                }
+            },
+        )
         .collect();
     let count: usize = rows.iter().map(|r| r.count).sum();
     let missing: usize = rows.iter().map(|r| r.missing).sum();
@@ -303,7 +333,7 @@ fn timing<'v>(
 
 /// The shares of incidents that record a detection time, action items, lessons
 /// and contributing factors.
-fn health(views: &Views<'_>) -> HealthView {
+fn health(views: &Views<'_>, near_misses: usize) -> HealthView {
     let lib = views.library;
     let total = lib.incidents.len();
     let count = |f: fn(&Entry) -> bool| lib.incidents.iter().filter(|e| f(e)).count();
@@ -336,10 +366,14 @@ fn health(views: &Views<'_>) -> HealthView {
             .iter()
             .map(|r| format!("{} {}%", r.label.to_lowercase(), r.share.percent))
             .collect();
+        let near = share(near_misses, total);
         format!(
-            "Of the {total} incident{}: {}.",
+            "Of the {total} incident{}: {}. {} {} a near miss ({}%): nothing broke, but it nearly did.",
             plural(total),
-            parts.join(", ")
+            parts.join(", "),
+            near.count,
+            if near.count == 1 { "was" } else { "were" },
+            near.percent,
         )
     };
     let chart = Chart {
@@ -456,11 +490,7 @@ fn percentile_90(sorted: &[i64]) -> Option<i64> {
 }
 
 fn share(count: usize, total: usize) -> ShareView {
-    let percent = if total == 0 {
-        0
-    } else {
-        (count * 100 + total / 2) / total
-    };
+    let percent = (count * 100 + total / 2).checked_div(total).unwrap_or(0);
     ShareView {
         count,
         total,

@@ -631,7 +631,7 @@ impl<'a> Views<'a> {
                 .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
         });
         let near_miss = (near_misses > 0)
-            .then(|| FacetView {
+            .then_some(FacetView {
                 value: Cow::Borrowed("yes"),
                 label: Cow::Borrowed("Near miss"),
                 count: near_misses,
@@ -685,11 +685,14 @@ fn repeat_action(a: &ActionItem, later: Date) -> RepeatActionView<'_> {
     let (state, state_label) = match (a.status, a.done_on) {
         (ActionStatus::Done, Some(day)) if day < later => (
             "done-before",
-            format!("Done {} days before the repeat", days_between(day, later)),
+            format!("Done {} before the repeat", days(days_between(day, later))),
         ),
+        (ActionStatus::Done, Some(day)) if day == later => {
+            ("done-after", "Done on the day of the repeat".to_string())
+        }
         (ActionStatus::Done, Some(day)) => (
             "done-after",
-            format!("Done {} days after the repeat", days_between(later, day)),
+            format!("Done {} after the repeat", days(days_between(later, day))),
         ),
         (ActionStatus::Done, None) => ("done-undated", "Done; when is not recorded".to_string()),
         (ActionStatus::WontDo, _) => ("wont-do", "Decided against".to_string()),
@@ -704,6 +707,15 @@ fn repeat_action(a: &ActionItem, later: Date) -> RepeatActionView<'_> {
         done_on: a.done_on.map(|d| d.to_string()),
         state,
         state_label,
+    }
+}
+
+/// `1 day`, `3 days`.
+fn days(n: i32) -> String {
+    if n == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{n} days")
     }
 }
 

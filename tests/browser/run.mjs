@@ -165,11 +165,19 @@ const pageTypes = (base, pages, preferredIncident) => {
     stats: "stats/",
     search: "search/",
     about: first(/^about\/$/),
+    factors: "factors/",
     "404": "404.html",
   };
   for (const [name, value] of Object.entries(types)) {
     assert(value !== undefined && value !== null, `no page of type ${name} found on ${base.href}`);
   }
+  // An incident that repeats another and is repeated later, when the library
+  // has one (else one that does either): its repeats section gets audited too.
+  const incidents = rel.filter((r) => /^incidents\/[^/]+\/$/.test(r));
+  const html = (r) => pages.get(base.href + r).html;
+  const repeats = incidents.find((r) => html(r).includes("This incident repeats") && html(r).includes("Repeated later by")) ||
+    incidents.find((r) => html(r).includes('id="debrief-repeats"'));
+  if (repeats) types.repeats = repeats;
   return types;
 };
 
@@ -221,6 +229,16 @@ const axeAudit = async (page) => {
 
 const visibleItems = (page) => page.$$eval(".incident-list > li", (items) =>
   items.filter((li) => !li.hidden && li.offsetParent !== null).map((li) => li.querySelector(".card-title a").textContent.trim()));
+
+// The cells of a table (a locator) as trimmed texts, one array per row, header first.
+const tableCells = (table) => table.evaluate((t) => Array.from(t.rows).map((row) =>
+  Array.from(row.cells).map((c) => c.textContent.replace(/\s+/g, " ").trim())));
+
+// Whole days from one `YYYY-MM-DD` to another.
+const daysBetween = (from, to) => Math.round((Date.parse(to) - Date.parse(from)) / 86400000);
+
+// What a reader sees of an element: its text with the spaces collapsed.
+const seen = (locator) => locator.innerText().then((t) => t.replace(/\s+/g, " ").trim());
 
 // The titles of the search results once every shard has been searched for `query`.
 const searchResults = async (page, query) => {
@@ -338,6 +356,138 @@ for (const site of sites) {
       }
       equal(await page.textContent("[data-overdue-summary]"), `${expected.length} overdue`, "the count");
       assert(!(await page.$eval("[data-overdue-summary]", (el) => el.hidden)), "the count is shown");
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check(`${site.name}: every chart on /stats/ is an image named by its own <title> and <desc>, with a data table`, async () => {
+    const { context, page } = await open(site);
+    try {
+      await go(page, at("stats/"));
+      const problems = await page.evaluate(() => {
+        const found = [];
+        const byId = (id) => document.querySelectorAll(`[id="${CSS.escape(id)}"]`);
+        const charts = Array.from(document.querySelectorAll("svg.chart"));
+        if (!charts.length) found.push("no svg.chart on the page");
+        charts.forEach((svg, n) => {
+          const name = svg.id ? `svg#${svg.id}` : `chart ${n + 1}`;
+          if (svg.getAttribute("role") !== "img") found.push(`${name}: role="${svg.getAttribute("role")}", not "img"`);
+          for (const [attr, tag] of [["aria-labelledby", "title"], ["aria-describedby", "desc"]]) {
+            const ids = (svg.getAttribute(attr) || "").split(/\s+/).filter(Boolean);
+            if (ids.length !== 1) {
+              found.push(`${name}: ${attr}="${svg.getAttribute(attr) || ""}" should name one element`);
+              continue;
+            }
+            const targets = byId(ids[0]);
+            if (targets.length !== 1) {
+              found.push(`${name}: ${attr} points at id "${ids[0]}", which ${targets.length} elements carry`);
+            } else if (targets[0].localName !== tag) {
+              found.push(`${name}: ${attr} points at a <${targets[0].localName}>, not a <${tag}>`);
+            } else if (targets[0].parentNode !== svg) {
+              found.push(`${name}: ${attr} points at the <${tag}> of another chart`);
+            } else if (!targets[0].textContent.trim()) {
+              found.push(`${name}: its <${tag}> is empty`);
+            }
+          }
+        });
+        for (const card of document.querySelectorAll(".chart-card")) {
+          const name = card.id ? `.chart-card#${card.id}` : "a .chart-card";
+          const label = card.getAttribute("aria-labelledby");
+          const headings = label ? byId(label) : [];
+          if (headings.length !== 1 || !card.contains(headings[0]) || !/^h[1-6]$/.test(headings[0].localName)) {
+            found.push(`${name}: aria-labelledby="${label}" should point at its own heading (${headings.length} elements carry that id)`);
+          }
+          if (!card.querySelector("svg.chart")) continue;
+          const tables = Array.from(card.querySelectorAll("details.chart-data")).filter((d) =>
+            d.querySelector("summary") && d.querySelector("summary").textContent.trim() === "Data table");
+          if (tables.length !== 1) found.push(`${name}: ${tables.length} "Data table" details, expected 1`);
+          else if (!tables[0].querySelector("table tbody tr")) found.push(`${name}: its "Data table" has no table rows`);
+        }
+        // A description that says a phrase twice in a row reads as a slip.
+        const stutter = /(?:^|[^\p{L}\p{N}])([\p{L}\p{N}]+(?:\s+[\p{L}\p{N}]+){2,})\s+\1(?![\p{L}\p{N}])/u;
+        for (const el of document.querySelectorAll("svg.chart desc, .chart-desc")) {
+          const text = el.textContent.replace(/\s+/g, " ").trim();
+          const m = text.match(stutter);
+          if (m) found.push(`${el.id ? `#${el.id}` : `.chart-desc of #${el.closest(".chart-card").id}`} says "${m[1]}" twice: ${text}`);
+        }
+        for (const id of ["chart-detect", "chart-mitigate", "chart-resolve", "chart-detect-by-source"]) {
+          const els = byId(id);
+          if (els.length !== 1 || !els[0].matches("svg.chart")) {
+            found.push(`distribution chart #${id}: ${els.length} elements carry that id (${Array.from(els).map((e) => `${e.localName}.${e.getAttribute("class")}`).join(", ")}), expected one svg.chart`);
+          }
+        }
+        return found;
+      });
+      equal(problems, [], "chart problems on /stats/");
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check(`${site.name}: the figures on /stats/ agree with the index and /actions/`, async () => {
+    const { context, page } = await open(site);
+    try {
+      await go(page, at(""));
+      const total = await page.$$eval(".incident-list > li", (items) => items.length);
+      const nearMisses = await page.$$eval(`.incident-list > li[data-near-miss="yes"]`, (items) => items.length);
+      await go(page, at("actions/"));
+      const count = (status) => page.$$eval(`#status-${status} .action-list > li`, (items) => items.length);
+      const open = await count("open");
+      const inProgress = await count("in-progress");
+      await go(page, at("stats/"));
+
+      const tile = page.locator(".stat-tiles div").filter({ has: page.locator("dt", { hasText: /^Near misses$/ }) });
+      const share = total ? Math.round((100 * nearMisses) / total) : 0;
+      equal(await seen(tile.locator("dd")), `${nearMisses} of ${total} (${share}%)`, "the near-miss tile");
+
+      // The chart card under a heading (by its text: the checks above judge the labels).
+      const card = (title) => page.locator(".chart-card").filter({ has: page.locator(`h2:text-is("${title}")`) });
+      // A distribution counts every incident once: with a value or without.
+      const distribution = async (title) => {
+        const box = card(title);
+        equal(await box.count(), 1, `one card "${title}"`);
+        const rows = await tableCells(box.locator("details.chart-data table"));
+        const head = rows[0];
+        const col = (name) => {
+          const i = head.indexOf(name);
+          assert(i >= 0, `"${title}" table has a "${name}" column: ${head}`);
+          return i;
+        };
+        const [n, missing] = [col("Incidents"), col("Without a value")];
+        const body = rows.slice(1);
+        return {
+          rows: body,
+          known: body.reduce((sum, r) => sum + Number(r[n]), 0),
+          all: body.reduce((sum, r) => sum + Number(r[n]) + Number(r[missing]), 0),
+        };
+      };
+      const detect = await distribution("Time to detect, by severity");
+      for (const title of ["Time to detect, by severity", "Time to mitigate, by severity", "Time to resolve, by severity",
+        "Time to detect, by how it was noticed"]) {
+        const d = await distribution(title);
+        equal(d.all, total, `"${title}": incidents with and without a value`);
+      }
+      const bySource = await distribution("Time to detect, by how it was noticed");
+      equal(bySource.known, detect.known, "time to detect: by severity and by how it was noticed count the same incidents");
+
+      const health = await tableCells(card("What the postmortems record").locator("details.chart-data table"));
+      const healthRow = (label) => {
+        const row = health.find((r) => r[0] === label);
+        assert(row, `the health table has a row "${label}": ${JSON.stringify(health)}`);
+        return row;
+      };
+      equal(Number(healthRow("With a detection time")[1]), detect.known, "incidents with a detection time");
+      equal(healthRow("Near misses").slice(1), [String(nearMisses), `${share}%`], "near misses in the health table");
+
+      const ages = card("Open action items by age");
+      if (open + inProgress > 0) {
+        const rows = (await tableCells(ages.locator("details.chart-data table"))).slice(1);
+        const sum = (i) => rows.reduce((s, r) => s + Number(r[i]), 0);
+        equal([sum(1), sum(2), sum(3)], [open, inProgress, open + inProgress], "open, in progress and both, against /actions/");
+      } else {
+        equal(await ages.locator("svg.chart").count(), 0, "no age chart without open items");
+      }
     } finally {
       await context.close();
     }

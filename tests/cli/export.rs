@@ -31,15 +31,28 @@ lessons:
   - text: Alert on API server response times.
     themes: [monitoring]
   - Give every workload a liveness probe.
+contributing_factors:
+  - The webhook had no timeout.
+  - text: Upgrades ran without a rehearsal.
+    themes: [testing]
+detected_by: Alert
+near_miss: false
+lucky: [It happened in office hours.]
 action_items:
   - text: Scope the webhook
     owner: platform
     status: done
+    done_on: 2023-02-20
   - text: Write a runbook
     due: 2023-03-01
 ---
 Body.
 "#,
+    );
+    // A later incident sharing a component and a theme: a repeat of `webhook`.
+    site.write(
+        "content/again.md",
+        "---\ntitle: Again\ndate: 2023-09-01\nseverity: minor\ncomponents: [Kubernetes, Calico]\ncontributing_factors: [No timeout on the admission webhook]\nlessons: [Alert on API latency.]\n---\n",
     );
     site.write("content/bare.md", "---\ntitle: Bare\ndate: 2022-01-01\nseverity: minor\n---\nFirst *paragraph* here.\n\nSecond.\n");
     site.write(
@@ -61,10 +74,20 @@ Body.
         json!([
             {"key": "production", "label": "Production", "emoji": "🤬", "rank": 1, "count": 0},
             {"key": "non-prod", "label": "Non-production", "emoji": "😅", "rank": 2, "count": 1},
-            {"key": "minor", "label": "Minor", "emoji": "🤷", "rank": 3, "count": 2},
+            {"key": "minor", "label": "Minor", "emoji": "🤷", "rank": 3, "count": 3},
         ])
     );
-    let webhook = &export["incidents"][0];
+    let again = &export["incidents"][0];
+    assert_eq!(again["slug"], "again");
+    assert_eq!(
+        again["repeats"],
+        json!([{"incident": "webhook", "components": ["Kubernetes"], "themes": ["monitoring", "networking", "dependencies"]}])
+    );
+    assert_eq!(
+        again["contributing_factors"],
+        json!([{"text": "No timeout on the admission webhook", "themes": ["networking", "dependencies"]}])
+    );
+    let webhook = &export["incidents"][1];
     assert_eq!(
         *webhook,
         json!({
@@ -83,10 +106,18 @@ Body.
                 {"text": "Alert on API server response times.", "themes": ["monitoring"]},
                 {"text": "Give every workload a liveness probe.", "themes": ["health-checks"]},
             ],
-            "action_items": [
-                {"text": "Scope the webhook", "owner": "platform", "status": "done", "due": null},
-                {"text": "Write a runbook", "owner": null, "status": "open", "due": "2023-03-01"},
+            "contributing_factors": [
+                {"text": "The webhook had no timeout.", "themes": ["networking", "dependencies"]},
+                {"text": "Upgrades ran without a rehearsal.", "themes": ["testing"]},
             ],
+            "detected_by": "alert",
+            "near_miss": false,
+            "lucky": ["It happened in office hours."],
+            "action_items": [
+                {"text": "Scope the webhook", "owner": "platform", "status": "done", "due": null, "done_on": "2023-02-20"},
+                {"text": "Write a runbook", "owner": null, "status": "open", "due": "2023-03-01", "done_on": null},
+            ],
+            "repeats": [],
             "time_to_detect_minutes": 28,
             "time_to_mitigate_minutes": null,
             "time_to_resolve_minutes": 173,
@@ -94,13 +125,13 @@ Body.
             "visibility": "public",
         })
     );
-    let bare = &export["incidents"][1];
+    let bare = &export["incidents"][2];
     assert_eq!(bare["summary"], "First paragraph here.");
     assert_eq!(bare["organization"], json!(null));
     assert_eq!(bare["components"], json!([]));
     assert_eq!(bare["lessons"], json!([]));
     assert_eq!(bare["visibility"], "internal");
-    let empty = &export["incidents"][2];
+    let empty = &export["incidents"][3];
     assert_eq!(empty["slug"], "empty");
     assert_eq!(
         empty["summary"],
@@ -110,10 +141,16 @@ Body.
     assert_eq!(empty["tags"], json!([]));
     assert_eq!(empty["action_items"], json!([]));
     assert_eq!(empty["time_to_resolve_minutes"], json!(null));
+    assert_eq!(empty["contributing_factors"], json!([]));
+    assert_eq!(empty["detected_by"], json!(null));
+    assert_eq!(empty["near_miss"], json!(false));
+    assert_eq!(empty["lucky"], json!([]));
+    assert_eq!(empty["repeats"], json!([]));
     assert_eq!(
         export["components"],
         json!([
-            {"name": "Kubernetes", "slug": "kubernetes", "url": "/sub/path/components/kubernetes/", "incidents": ["webhook"]},
+            {"name": "Calico", "slug": "calico", "url": "/sub/path/components/calico/", "incidents": ["again"]},
+            {"name": "Kubernetes", "slug": "kubernetes", "url": "/sub/path/components/kubernetes/", "incidents": ["again", "webhook"]},
             {"name": "OPA", "slug": "opa", "url": "/sub/path/components/opa/", "incidents": ["webhook"]},
         ])
     );
@@ -121,9 +158,30 @@ Body.
         export["lesson_themes"],
         json!([
             {"key": "monitoring", "label": "Monitoring and alerting", "url": "/sub/path/lessons/monitoring/",
-             "lessons": [{"incident": "webhook", "text": "Alert on API server response times."}]},
+             "lessons": [
+                 {"incident": "again", "text": "Alert on API latency."},
+                 {"incident": "webhook", "text": "Alert on API server response times."},
+             ],
+             "contributing_factors": []},
             {"key": "health-checks", "label": "Health checks and probes", "url": "/sub/path/lessons/health-checks/",
-             "lessons": [{"incident": "webhook", "text": "Give every workload a liveness probe."}]},
+             "lessons": [{"incident": "webhook", "text": "Give every workload a liveness probe."}],
+             "contributing_factors": []},
+            {"key": "networking", "label": "Networking and DNS", "url": "/sub/path/lessons/networking/",
+             "lessons": [{"incident": "again", "text": "Alert on API latency."}],
+             "contributing_factors": [
+                 {"incident": "again", "text": "No timeout on the admission webhook"},
+                 {"incident": "webhook", "text": "The webhook had no timeout."},
+             ]},
+            // A theme that only contributing factors use still has a page.
+            {"key": "testing", "label": "Testing and staging", "url": "/sub/path/lessons/testing/",
+             "lessons": [],
+             "contributing_factors": [{"incident": "webhook", "text": "Upgrades ran without a rehearsal."}]},
+            {"key": "dependencies", "label": "Dependencies and operators", "url": "/sub/path/lessons/dependencies/",
+             "lessons": [],
+             "contributing_factors": [
+                 {"incident": "again", "text": "No timeout on the admission webhook"},
+                 {"incident": "webhook", "text": "The webhook had no timeout."},
+             ]},
         ])
     );
 }

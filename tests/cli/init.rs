@@ -17,6 +17,7 @@ fn init_then_build_gives_a_valid_site() {
         "debrief.toml",
         EXAMPLE,
         "content/pages/about.md",
+        "content/pages/writing-a-postmortem.md",
         ".gitignore",
     ] {
         assert!(
@@ -135,7 +136,7 @@ fn force_adds_missing_files_and_keeps_existing_ones() {
     }
     assert!(site.path().join(EXAMPLE).is_file());
     assert!(
-        run.stderr.contains("2 files written, 2 kept"),
+        run.stderr.contains("3 files written, 2 kept"),
         "{}",
         run.stderr
     );

@@ -19,6 +19,7 @@ mod escaping;
 mod export;
 mod init;
 mod large;
+mod learning;
 mod new;
 mod pages;
 mod props;

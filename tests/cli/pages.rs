@@ -374,7 +374,9 @@ fn the_stats_page_draws_each_chart_with_a_title_a_description_and_a_table() {
     let html = out.read("stats/index.html");
     let doc = out.html("stats/index.html");
     let svgs = charts_in(&html);
-    assert_eq!(svgs.len(), 4);
+    // No incident of the fixture records when it was detected or mitigated: those
+    // two distributions have a card but no chart.
+    assert_eq!(svgs.len(), 7);
     let parsed: Vec<roxmltree::Document<'_>> = svgs
         .iter()
         .map(|s| roxmltree::Document::parse(s).expect("each chart is well-formed XML"))
@@ -382,8 +384,30 @@ fn the_stats_page_draws_each_chart_with_a_title_a_description_and_a_table() {
 
     // Names: <title> matches the visible heading, aria-describedby the <desc>,
     // and the <desc> the visible description.
-    let headings = texts(&doc, ".chart-card > h2");
-    let descriptions = texts(&doc, ".chart-card > .chart-desc");
+    let card_ids = attrs(&doc, ".chart-card", "id");
+    assert_eq!(
+        card_ids,
+        [
+            "years",
+            "components",
+            "themes",
+            "resolve",
+            "time-to-detect",
+            "time-to-mitigate",
+            "time-to-resolve",
+            "time-to-detect-by-source",
+            "health",
+            "action-ages",
+        ]
+    );
+    let drawn = |id: &str| !select(&doc, &format!("#{id} svg.chart")).is_empty();
+    let with_charts: Vec<&String> = card_ids.iter().filter(|id| drawn(id)).collect();
+    let headings: Vec<String> = (with_charts.iter())
+        .map(|id| texts(&doc, &format!("#{id} > h2")).concat())
+        .collect();
+    let descriptions: Vec<String> = (with_charts.iter())
+        .map(|id| texts(&doc, &format!("#{id} > .chart-desc")).concat())
+        .collect();
     assert_eq!(
         headings,
         [
@@ -391,7 +415,14 @@ fn the_stats_page_draws_each_chart_with_a_title_a_description_and_a_table() {
             "Components with the most incidents",
             "Lessons per theme",
             "Time to resolve",
+            "Time to resolve, by severity",
+            "What the postmortems record",
+            "Open action items by age",
         ]
+    );
+    assert_eq!(
+        texts(&doc, "#time-to-detect .chart-desc"),
+        ["No incident records its time to detect."]
     );
     for (i, svg) in parsed.iter().enumerate() {
         let root = svg.root_element();
@@ -514,7 +545,65 @@ fn the_stats_page_draws_each_chart_with_a_title_a_description_and_a_table() {
     );
     assert_eq!(
         texts(&doc, ".stat-tiles dd"),
-        ["5", "6", "6", "5", "1 h 37 min"]
+        ["5", "6", "6", "5", "0 of 5 (0%)", "1 h 37 min"]
+    );
+
+    // Distributions: median and 90th percentile by severity, with the incidents
+    // that lack a value counted, and no mean anywhere.
+    assert_eq!(
+        inner_texts(select(&doc, "#time-to-resolve table")[0], "tbody tr"),
+        [
+            "🔥 Critical 1 h 30 min 2 h 30 min 2 0",
+            "⚠\u{fe0f} Major 1 d 22 min 2 d 2 0",
+            "🐢 Minor – – 0 1",
+        ]
+    );
+    for id in ["time-to-detect", "time-to-mitigate", "time-to-resolve"] {
+        assert_eq!(
+            texts(&doc, &format!("#{id} thead th")),
+            [
+                "Severity",
+                "Median",
+                "90th percentile",
+                "Incidents",
+                "Without a value"
+            ],
+            "{id} shows no mean"
+        );
+    }
+    assert_eq!(
+        inner_texts(select(&doc, "#time-to-detect table")[0], "tbody tr"),
+        [
+            "🔥 Critical – – 0 2",
+            "⚠\u{fe0f} Major – – 0 2",
+            "🐢 Minor – – 0 1",
+        ]
+    );
+    assert_eq!(
+        inner_texts(select(&doc, "#health table")[0], "tbody tr"),
+        [
+            "With a detection time 0 0%",
+            "With action items 4 80%",
+            "With lessons 4 80%",
+            "With contributing factors 0 0%",
+            "Near misses 0 0%",
+        ]
+    );
+    // Ages count to the newest incident's date, never to the day of the build.
+    assert_eq!(
+        texts(&doc, "#action-ages caption"),
+        ["Open and in-progress action items by age, to 2024-02-14"]
+    );
+    // kafka-lag (2023-06-05) is 254 days old then; db-failover (2022-03-01) and
+    // cache-stampede (2022-11-20) are over a year.
+    assert_eq!(
+        inner_texts(select(&doc, "#action-ages table")[0], "tbody tr"),
+        [
+            "Under 30 days 0 0 0",
+            "30–90 days 0 0 0",
+            "90 days to a year 0 1 1",
+            "Over a year 3 1 4",
+        ]
     );
 }
 
@@ -545,13 +634,15 @@ fn the_sample_library_has_every_chart() {
     let out = site.build(&[]);
     let html = out.read("stats/index.html");
     let svgs = charts_in(&html);
-    assert_eq!(svgs.len(), 4);
+    // The four counts, three distributions by severity, time to detect by how it
+    // was noticed, the library's health and the ages of open action items.
+    assert_eq!(svgs.len(), 10);
     for svg in &svgs {
         let doc = roxmltree::Document::parse(svg).expect("well-formed");
         assert!(doc.descendants().any(|n| n.has_tag_name("rect")));
     }
     let doc = out.html("stats/index.html");
-    assert_eq!(texts(&doc, ".chart-card table").len(), 5);
+    assert_eq!(texts(&doc, ".chart-card table").len(), 11);
 }
 
 #[test]
@@ -585,7 +676,8 @@ fn a_site_without_config_lists_all_components_together() {
     // what is missing: no lessons, no time to resolve.
     let stats = out.read("stats/index.html");
     let svgs = charts_in(&stats);
-    assert_eq!(svgs.len(), 2, "years and components only");
+    // Years, components and the library's health; nothing for what is missing.
+    assert_eq!(svgs.len(), 3, "years, components and health only");
     assert!(svgs[0].contains("data-series=\"production\" style=\"--sev: "));
     let doc = out.html("stats/index.html");
     assert_eq!(
