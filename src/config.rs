@@ -142,6 +142,59 @@ impl Default for LintConfig {
     }
 }
 
+/// What a public build leaves out and must never publish (SPEC §11).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublicConfig {
+    /// Front-matter fields left out of every file of a public build.
+    pub omit: Vec<String>,
+    /// Patterns that no file of a public build may match.
+    pub deny: Vec<DenyPattern>,
+}
+
+/// The front-matter fields `[public] omit` may name: every optional field that
+/// holds content. `title`, `date` and `severity` are required, and `slug`,
+/// `draft` and `visibility` decide what is published rather than hold content.
+pub const OMITTABLE_FIELDS: [&str; 21] = [
+    "summary",
+    "organization",
+    "impact",
+    "components",
+    "tags",
+    "lessons",
+    "contributing_factors",
+    "detected_by",
+    "near_miss",
+    "lucky",
+    "action_items",
+    "timeline",
+    "started",
+    "detected",
+    "mitigated",
+    "resolved",
+    "duration",
+    "source",
+    "authors",
+    "extra",
+    "done_on",
+];
+
+/// One `[public] deny` pattern.
+#[derive(Debug, Clone)]
+pub struct DenyPattern {
+    /// The pattern as written.
+    pub source: String,
+    /// The pattern, compiled.
+    pub regex: regex::Regex,
+    /// Where it is written in `debrief.toml`.
+    pub pos: Pos,
+}
+
+impl PartialEq for DenyPattern {
+    fn eq(&self, other: &DenyPattern) -> bool {
+        self.source == other.source && self.pos == other.pos
+    }
+}
+
 /// How many days after an incident a similar one counts as a repeat, by default.
 pub const DEFAULT_REPEAT_WINDOW_DAYS: u32 = 365;
 
@@ -215,6 +268,8 @@ pub struct Config {
     pub repeat_window_days: u32,
     /// The quality warnings.
     pub lint: LintConfig,
+    /// What public builds leave out and must never publish.
+    pub public: PublicConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,6 +293,17 @@ struct RawConfig {
     repeat_window_days: Option<u32>,
     #[serde(default)]
     lint: RawLint,
+    #[serde(default)]
+    public: RawPublic,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublic {
+    #[serde(default)]
+    omit: Vec<Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -358,6 +424,7 @@ impl Default for Config {
             themes_configured: false,
             repeat_window_days: DEFAULT_REPEAT_WINDOW_DAYS,
             lint: LintConfig::default(),
+            public: PublicConfig::default(),
         }
     }
 }
@@ -957,6 +1024,51 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
             lint.blame_words.push(phrase);
         }
     }
+    for field in raw.public.omit {
+        let name = field.get_ref().trim();
+        if OMITTABLE_FIELDS.contains(&name) {
+            if !config.public.omit.iter().any(|f| f == name) {
+                config.public.omit.push(name.to_string());
+            }
+            continue;
+        }
+        let help = if ["title", "date", "severity", "slug", "draft", "visibility"].contains(&name) {
+            "`title`, `date` and `severity` are required, and `slug`, `draft` and `visibility` decide what is published; an internal incident (`visibility: internal`) is left out whole".to_string()
+        } else {
+            one_of_help(name, &OMITTABLE_FIELDS)
+        };
+        diags.push(
+            Diagnostic::error(
+                at(field.span()),
+                format!("`[public] omit` names `{name}`, which cannot be left out"),
+            )
+            .with_help(help),
+        );
+    }
+    for pattern in raw.public.deny {
+        let pos = index.pos(text, pattern.span().start);
+        match regex::Regex::new(pattern.get_ref()) {
+            Ok(regex) if !regex.is_match("") => config.public.deny.push(DenyPattern {
+                source: pattern.get_ref().clone(),
+                regex,
+                pos,
+            }),
+            Ok(_) => diags.push(
+                Diagnostic::error(
+                    at(pattern.span()),
+                    format!("`[public] deny` pattern `{}` matches empty text, so it would match every file", pattern.get_ref()),
+                )
+                .with_help("make it match at least one character, e.g. `(?i)acme-customer`"),
+            ),
+            Err(error) => diags.push(
+                Diagnostic::error(
+                    at(pattern.span()),
+                    format!("`[public] deny` pattern `{}` is not a valid regular expression", pattern.get_ref()),
+                )
+                .with_help(deny_error_help(&error)),
+            ),
+        }
+    }
     if let Some(default) = raw.default_severity {
         let keys: Vec<&str> = config.severities.iter().map(|s| s.key.as_str()).collect();
         if keys.contains(&default.get_ref().as_str()) {
@@ -979,6 +1091,19 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
     } else {
         (Some(config), diags)
     }
+}
+
+/// The last line of the regex crate's message, which says what is wrong.
+fn deny_error_help(error: &regex::Error) -> String {
+    let text = error.to_string();
+    let reason = text
+        .lines()
+        .rev()
+        .find(|l| l.starts_with("error:"))
+        .map_or(text.trim(), |l| l.trim_start_matches("error:").trim());
+    format!(
+        "{reason}; patterns use the syntax of the Rust regex crate (https://docs.rs/regex); in a double-quoted TOML string a backslash is written twice, or use single quotes: '10\\.0\\.'"
+    )
 }
 
 /// A key is already a slug: it is used in URLs as it is.

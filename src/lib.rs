@@ -17,6 +17,7 @@ pub mod diag;
 pub mod embedded;
 pub mod error;
 mod html;
+pub mod leaks;
 pub mod library;
 pub mod markdown;
 pub mod output;
@@ -101,6 +102,19 @@ pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> 
     )?;
     if let Some(site) = &loaded.site {
         site.check(progress, &mut loaded.diagnostics);
+        let deny = &site.config.public.deny;
+        if site.library.public && !deny.is_empty() && !loaded.diagnostics.has_errors() {
+            // The leak check reads every file a public build would write.
+            let scan = leaks::LeakScan::new(deny);
+            site.render_each(progress, &mut loaded.diagnostics, &|file| {
+                let path = file.path();
+                let mut bytes = Vec::new();
+                file.write_to(&mut bytes)?;
+                scan.scan(&path, &bytes);
+                Ok(())
+            });
+            scan.report(site, &options.root, &mut loaded.diagnostics);
+        }
     }
     Ok(loaded)
 }

@@ -175,6 +175,22 @@ pub fn config_toml_with_notes(config: &Config, notes: &[(String, String)]) -> St
         .collect();
     line(&format!("blame_words = {}", toml_list(&added)));
     line("");
+    line("# What `debrief build --public` leaves out besides internal incidents and the");
+    line("# internal sections of bodies (`<!-- internal -->` ... `<!-- /internal -->`):");
+    line("# `omit` names front-matter fields left out everywhere, such as [\"authors\"].");
+    line("# `deny` holds regular expressions that no file of a public build may match:");
+    line("# a match fails the build, at the file, line and column the text came from.");
+    line("# Use single quotes so that a backslash is written once: '10\\.[0-9]+\\.'.");
+    line("[public]");
+    line(&format!("omit = {}", toml_list(&config.public.omit)));
+    let deny: Vec<String> = config
+        .public
+        .deny
+        .iter()
+        .map(|d| d.source.clone())
+        .collect();
+    line(&format!("deny = {}", toml_list(&deny)));
+    line("");
     line("# Postmortems written for another tool (docs/adopting.md): other names for");
     line("# fields, tried after the field's own key, and what to do with keys that are");
     line("# no field: \"warn\", or \"extra\" to keep them under incident.extra.");

@@ -11,6 +11,7 @@ mod fields;
 pub mod front_matter;
 mod ids;
 pub mod incident;
+pub mod internal;
 mod lint;
 mod raw;
 mod time;

@@ -319,6 +319,7 @@ pub fn parse_incident(
         None => Vec::new(),
     };
     let extra = serde_json::Value::Object(raw.extra.unwrap_or_default());
+    internal_markers(&mut check, &body, source.body_line);
     if check.errors() > errors_before {
         return None;
     }
@@ -460,6 +461,7 @@ pub fn parse_page(
             pos: source.front_matter_pos,
         },
     };
+    internal_markers(&mut check, source.body, source.body_line);
     if check.errors() > errors_before {
         return None;
     }
@@ -472,6 +474,17 @@ pub fn parse_page(
         body: source.body.to_string(),
         body_line: source.body_line,
     })
+}
+
+/// An internal-section marker without its partner is an error at its line: a
+/// public build could not tell where the section ends.
+fn internal_markers(check: &mut Check<'_>, body: &str, body_line: usize) {
+    let (_, problems) = super::internal::sections(body);
+    for p in problems {
+        check
+            .error(Pos::new(body_line + p.line, p.column), p.message)
+            .help = Some(p.help.into());
+    }
 }
 
 /// `check` warns about an incident without lessons or components (SPEC §2): at the
@@ -882,6 +895,40 @@ body
         assert_eq!(
             unknown.and_then(|d| d.help.as_deref()),
             Some("did you mean `severity`?")
+        );
+    }
+
+    #[test]
+    fn the_fields_of_learning_are_read_with_their_positions() {
+        let text = "---\ntitle: t\ndate: 2023-01-01\nseverity: minor\ndetected_by: CUSTOMER\nnear_miss: true\nlucky: [A spare node was free.]\ncontributing_factors:\n  - No timeout on the webhook.\n  - text: Nobody owned the upgrade.\n    themes: [Change-Management]\naction_items:\n  - text: Add a timeout\n    owner: sre\n    status: done\n    done_on: 2023-01-09\n---\n";
+        let (incident, problems) = parse(text, &Config::default());
+        assert!(messages(&problems).is_empty(), "{:?}", messages(&problems));
+        let i = incident.unwrap();
+        assert_eq!(i.detected_by.as_deref(), Some("customer"));
+        assert!(i.near_miss);
+        assert_eq!(i.lucky, ["A spare node was free."]);
+        let factors: Vec<(&str, Pos)> = (i.contributing_factors.iter())
+            .map(|f| (f.text.as_str(), f.pos))
+            .collect();
+        assert_eq!(
+            factors,
+            [
+                ("No timeout on the webhook.", Pos::new(9, 5)),
+                ("Nobody owned the upgrade.", Pos::new(10, 11)),
+            ]
+        );
+        assert_eq!(
+            i.contributing_factors[1].themes[0].value,
+            "change-management"
+        );
+        assert_eq!(i.action_items[0].done_on.unwrap().to_string(), "2023-01-09");
+        assert_eq!(i.action_items[0].pos, Pos::new(13, 5));
+        // Free text is kept as written.
+        let free = text.replace("CUSTOMER", "a chat message");
+        let (incident, _) = parse(&free, &Config::default());
+        assert_eq!(
+            incident.unwrap().detected_by.as_deref(),
+            Some("a chat message")
         );
     }
 

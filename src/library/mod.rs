@@ -11,6 +11,7 @@ mod index;
 pub mod ix;
 mod links;
 mod names;
+mod public;
 mod related;
 mod repeats;
 mod select;
@@ -172,6 +173,8 @@ pub struct Library {
     pub files: Vec<PublishedFile>,
     /// Paths and permalinks.
     pub urls: Urls,
+    /// Whether this is a public build (SPEC §11).
+    pub public: bool,
 }
 
 /// A file of `content/` that a published page links, and where it is published.
@@ -236,6 +239,9 @@ pub fn build_library_with(
         attachments,
     } = content;
     let mut selected = select::select(incidents, pages, options.selection);
+    if options.selection.public_only {
+        public::for_public(&mut selected, &config.public.omit);
+    }
     let targets = Targets::new(
         &markdown_files,
         &attachments,
@@ -338,6 +344,7 @@ pub fn build_library_with(
         by_year,
         files,
         urls,
+        public: options.selection.public_only,
     }
 }
 

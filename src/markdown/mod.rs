@@ -9,6 +9,7 @@ pub mod highlight;
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
+use crate::content::internal;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, OffsetIter, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -154,10 +155,15 @@ pub fn render(
         resolved: Vec::new(),
         fragments: Vec::new(),
         html_block: None,
+        internal_open: false,
         diagrams: 0,
     };
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.by_ref());
+    if events.internal_open {
+        // Closed inside a list or a quote, or never: the section ends with the body.
+        html.push_str("</div>\n");
+    }
     let mut problems = events.problems;
     problems.sort_by_key(|p| p.offset);
     Rendered {
@@ -226,6 +232,8 @@ struct Events<'a, 'r> {
     /// The text of an HTML block being read when raw HTML is escaped: held back
     /// so that a block of nothing but comments can be dropped.
     html_block: Option<String>,
+    /// Whether an internal section's `<div>` is open at the top level.
+    internal_open: bool,
     /// Mermaid diagrams met so far, for their ids.
     diagrams: usize,
 }
@@ -366,6 +374,27 @@ impl<'a> Events<'a, '_> {
         }
     }
 
+    /// An internal section's marker, in a build that shows the section: at the
+    /// top level the section becomes a marked `<div>`; inside a list or a quote,
+    /// where a `<div>` could not close in place, each marker is a label.
+    fn internal_marker(&mut self, open: bool) {
+        let html = match (open, self.container_depth, self.internal_open) {
+            (true, 0, false) => {
+                self.internal_open = true;
+                "<div class=\"internal-section\"><p class=\"internal-label\">Internal: left out of public builds</p>\n"
+            }
+            (false, 0, true) => {
+                self.internal_open = false;
+                "</div>\n"
+            }
+            (true, _, _) => {
+                "<p class=\"internal-label\">Internal from here: left out of public builds</p>\n"
+            }
+            (false, _, _) => "<p class=\"internal-label\">End of the internal part</p>\n",
+        };
+        self.emit(Event::Html(CowStr::Borrowed(html)));
+    }
+
     fn space(&mut self) {
         self.plain.space();
         if let Some(heading) = &mut self.heading {
@@ -394,10 +423,13 @@ impl<'a> Events<'a, '_> {
                 self.text(&text);
                 self.emit(Event::Code(text));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !self.options.unsafe_html => {
+            Event::Html(html) if self.html_block.is_some() => {
                 if let Some(block) = &mut self.html_block {
                     block.push_str(&html);
-                } else if !is_only_comments(&html) {
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.options.unsafe_html => {
+                if !is_only_comments(&html) {
                     self.emit(Event::Text(html));
                 }
             }
@@ -469,12 +501,9 @@ impl<'a> Events<'a, '_> {
                 self.emit(Event::Start(Tag::Paragraph));
             }
             Tag::HtmlBlock => {
+                // Collected whole, to tell an internal-section marker from HTML.
                 self.space();
-                if self.options.unsafe_html {
-                    self.emit(Event::Start(Tag::HtmlBlock));
-                } else {
-                    self.html_block = Some(String::new());
-                }
+                self.html_block = Some(String::new());
             }
             tag => {
                 if is_container(&tag) {
@@ -718,6 +747,15 @@ impl<'a> Events<'a, '_> {
             TagEnd::HtmlBlock => {
                 self.space();
                 match self.html_block.take() {
+                    Some(block) if block.trim() == internal::OPEN => self.internal_marker(true),
+                    Some(block) if block.trim() == internal::CLOSE => {
+                        self.internal_marker(false);
+                    }
+                    Some(block) if self.options.unsafe_html => {
+                        self.emit(Event::Start(Tag::HtmlBlock));
+                        self.emit(Event::Html(CowStr::from(block)));
+                        self.emit(Event::End(end));
+                    }
                     // Escaped HTML is shown as text, except comments: they are
                     // invisible either way, and skeletons use them for guidance.
                     Some(block) if is_only_comments(&block) => {}

@@ -149,6 +149,16 @@ pub fn write(
     }
     let staging = Staging::open(output, root)?;
     site.render_each(progress, diags, &|file| staging.take(file));
+    if site.library.public && !diags.has_errors() {
+        // Nothing of a public build is published before every file is checked.
+        let scan = crate::leaks::LeakScan::new(&site.config.public.deny);
+        if let Err(source) = scan.scan_dir(&staging.staging) {
+            let path = staging.staging.clone();
+            staging.discard();
+            return Err(Error::Io { path, source });
+        }
+        scan.report(site, root, diags);
+    }
     if diags.has_errors() {
         staging.discard();
         return Ok(None);

@@ -411,7 +411,9 @@ for (const site of sites) {
           const m = text.match(stutter);
           if (m) found.push(`${el.id ? `#${el.id}` : `.chart-desc of #${el.closest(".chart-card").id}`} says "${m[1]}" twice: ${text}`);
         }
-        for (const id of ["chart-detect", "chart-mitigate", "chart-resolve", "chart-detect-by-source"]) {
+        // The distributions of SPEC §10: time to detect, mitigate and resolve per
+        // severity, and time to detect per detected_by.
+        for (const id of ["chart-time-to-detect", "chart-time-to-mitigate", "chart-time-to-resolve", "chart-time-to-detect-by-source"]) {
           const els = byId(id);
           if (els.length !== 1 || !els[0].matches("svg.chart")) {
             found.push(`distribution chart #${id}: ${els.length} elements carry that id (${Array.from(els).map((e) => `${e.localName}.${e.getAttribute("class")}`).join(", ")}), expected one svg.chart`);
@@ -585,6 +587,72 @@ for (const site of sites) {
       }
     });
 
+    await check("fixture: the detected_by and near_miss filters show exactly their incidents and live in the URL", async () => {
+      const { context, page } = await open(site);
+      try {
+        const all = [
+          "Envoy certificate expiry takes down the edge",
+          "DNS failover flaps between regions for an hour",
+          "数据库连接池耗尽导致支付服务中断",
+          "Nightly batch exhausts the shared database quota",
+        ];
+        const alert = ["Envoy certificate expiry takes down the edge", "数据库连接池耗尽导致支付服务中断"];
+        const facet = (name, value) => page.locator(`[data-facet="${name}"][data-value="${value}"] button`);
+        const query = () => Object.fromEntries(new URL(page.url()).searchParams);
+        await go(page, at(""));
+        equal(await page.locator(`[data-facet="detected_by"]`).evaluateAll((lis) => lis.map((li) => [
+          li.dataset.value, li.querySelector(".facet-label").textContent.trim(), li.querySelector(".count").textContent.trim(),
+        ])), [["alert", "Alert", "2"], ["staff", "Staff", "1"], ["customer-support-tickets", "Customer support tickets", "1"]],
+        "the Detected by facet: the named values first, then free text, as slugs");
+        equal(await seen(page.locator(`[data-facet="near_miss"]`)), "Near miss 1", "the near miss facet");
+
+        await facet("detected_by", "alert").click();
+        equal(query(), { detected_by: "alert" }, "the URL after choosing Alert");
+        equal(await visibleItems(page), alert, "the incidents detected by an alert");
+        equal(await page.$$eval(".incident-list > li:not([hidden])", (lis) => lis.map((li) => li.dataset.detectedBy)),
+          ["alert", "alert"], "every item shown carries the value");
+        equal(await facet("detected_by", "alert").getAttribute("aria-pressed"), "true", "Alert is pressed");
+        equal(await seen(page.locator(".filter-status")), "Showing 2 of 4 incidents", "the status");
+        equal(await seen(page.locator(`[data-facet="near_miss"] .count`)), "0", "no near miss among them");
+        await facet("detected_by", "alert").click();
+        equal(query(), {}, "the URL after choosing Alert again");
+        equal(await visibleItems(page), all, "all again");
+
+        await facet("detected_by", "customer-support-tickets").click();
+        equal(query(), { detected_by: "customer-support-tickets" }, "free text goes into the URL as its slug");
+        equal(await visibleItems(page), ["DNS failover flaps between regions for an hour"], "the incident noticed by support tickets");
+        await page.reload({ waitUntil: "networkidle" });
+        equal(await visibleItems(page), ["DNS failover flaps between regions for an hour"], "the same after a reload");
+        equal(await facet("detected_by", "customer-support-tickets").getAttribute("aria-pressed"), "true", "pressed after a reload");
+        await facet("near_miss", "yes").click();
+        equal(query(), { detected_by: "customer-support-tickets", near_miss: "yes" }, "both in the URL");
+        equal(await visibleItems(page), [], "no near miss was noticed by support tickets");
+        assert(await page.locator(".filter-none").isVisible(), "the list says nothing matches");
+        await page.click(".filter-clear");
+        equal(query(), {}, "no query after clearing");
+
+        await go(page, at("?near_miss=yes"));
+        equal(await visibleItems(page), ["Nightly batch exhausts the shared database quota"], "a URL with near_miss=yes shows only near misses");
+        equal(await facet("near_miss", "yes").getAttribute("aria-pressed"), "true", "Near miss is pressed");
+        equal(await seen(page.locator(".incident-list > li:not([hidden]) .pill-near-miss")), "Near miss", "the card says near miss");
+        equal(await page.locator(`[data-facet="detected_by"]`).evaluateAll((lis) => lis.map((li) => [
+          li.dataset.value, li.querySelector(".count").textContent.trim(), li.classList.contains("is-empty"),
+        ])), [["alert", "0", true], ["staff", "1", false], ["customer-support-tickets", "0", true]], "Detected by counts among near misses");
+        await go(page, at("incidents/?detected_by=alert&severity=sev1"));
+        equal(await visibleItems(page), alert, "detected_by with another facet, from a URL on /incidents/");
+
+        // From an incident page, "Detected by" leads to the others noticed the same way.
+        await go(page, at("incidents/envoy-certificate-expiry/"));
+        const by = page.locator(".meta div").filter({ has: page.locator("dt", { hasText: /^Detected by$/ }) }).locator("dd a");
+        equal(await seen(by), "alert", "the incident page says how it was noticed");
+        await Promise.all([page.waitForURL(/\/incidents\/\?detected_by=alert$/), by.click()]);
+        await page.waitForLoadState("networkidle");
+        equal(await visibleItems(page), alert, "the link shows the incidents detected the same way");
+      } finally {
+        await context.close();
+      }
+    });
+
     await check("fixture: search ranks title, then components, then body, and highlights", async () => {
       const { context, page } = await open(site);
       try {
@@ -716,6 +784,310 @@ for (const site of sites) {
         } finally {
           await context.close();
         }
+      }
+    });
+
+    // The incident pages a reader reaches from a link, checked against the crawl.
+    const incidentPage = (href) => {
+      const url = new URL(href);
+      url.hash = "";
+      assert(url.href.startsWith(at("incidents/")) && /^incidents\/[^/]+\/$/.test(url.href.slice(base.href.length)),
+        `${href} is not an incident page`);
+      const entry = crawled.pages.get(url.href);
+      assert(entry && entry.status === 200 && entry.html, `${href} does not lead to a page (${entry ? entry.status : "not crawled"})`);
+      return url.href;
+    };
+    const days = (n) => `${n} day${n === 1 ? "" : "s"}`;
+
+    await check(`${site.name}: "what have we learned about DNS?" is answered by one page, the Networking and DNS theme`, async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("lessons/"));
+        const entry = page.getByRole("navigation", { name: "Themes" }).getByRole("link", { name: "Networking and DNS", exact: true });
+        equal(await entry.count(), 1, "the lessons index lists the theme Networking and DNS");
+        assert(await entry.isVisible(), "the theme is visible on /lessons/");
+        assert(await entry.evaluate((a) => a.getBoundingClientRect().bottom <= window.innerHeight),
+          "the theme is listed on the first screen of /lessons/");
+        await entry.click();
+        const hash = decodeURIComponent(new URL(page.url()).hash.slice(1));
+        assert(hash, `following the theme goes to its section: ${page.url()}`);
+        const heading = page.locator(`section[id="${hash}"] h2`).getByRole("link", { name: "Networking and DNS", exact: true });
+        assert(await heading.isVisible(), `the section #${hash} leads on to the theme's page`);
+        await Promise.all([page.waitForURL(at("lessons/networking/")), heading.click()]);
+        await page.waitForLoadState("networkidle");
+        assert((await seen(page.locator("h1"))).endsWith("Networking and DNS"), "the theme page's heading names the theme");
+
+        const lede = await seen(page.locator(".page-header .lede"));
+        const read = async (pattern, what) => {
+          const region = page.getByRole("region", { name: pattern });
+          equal(await region.count(), 1, `one ${what} section`);
+          assert(await region.isVisible(), `the ${what} are visible`);
+          const name = await seen(region.getByRole("heading").first());
+          const items = await region.locator("li").evaluateAll((lis) => lis.map((li) => ({
+            text: (li.querySelector(".lesson-text") || li).textContent.replace(/\s+/g, " ").trim(),
+            visible: li.getClientRects().length > 0,
+            incidents: Array.from(li.querySelectorAll("a[href]")).map((a) => a.href).filter((h) => /\/incidents\/[^/]+\/$/.test(h)),
+          })));
+          assert(items.length > 0, `the theme page shows at least one of its ${what}`);
+          equal(Number(name.match(/(\d+)$/)?.[1]), items.length, `the count beside "${name}"`);
+          for (const item of items) {
+            assert(item.visible, `"${item.text}" is visible`);
+            equal(item.incidents.length, 1, `"${item.text}" links to its incident`);
+            item.incident = incidentPage(item.incidents[0]);
+          }
+          return items;
+        };
+        const lessons = await read(/^Lessons \d+$/, "lessons");
+        const factors = await read(/^Contributing factors \d+$/, "contributing factors");
+        assert(new RegExp(`^${lessons.length} lessons? from \\d+ incidents?, and ${factors.length} contributing factors?\\.$`).test(lede),
+          `the summary counts ${lessons.length} lessons and ${factors.length} factors: ${lede}`);
+        // Each one is where it says it comes from.
+        for (const [items, section] of [[lessons, "#debrief-lessons"], [factors, "#debrief-factors"]]) {
+          for (const item of items) {
+            await go(page, item.incident);
+            const texts = await page.locator(`section[aria-labelledby="${section.slice(1)}"] .lesson-text`).allTextContents();
+            assert(texts.map((t) => t.replace(/\s+/g, " ").trim()).includes(item.text),
+              `${item.incident} lists "${item.text}" under ${section}: ${JSON.stringify(texts)}`);
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check(`${site.name}: "which components hurt us most, and how badly?" is answered by /stats/ and /components/`, async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("components/"));
+        const components = await page.locator(".component-row").evaluateAll((rows) => rows.map((row) => ({
+          name: row.querySelector(".component-name a").textContent.trim(),
+          incidents: row.querySelector(".component-incidents").textContent.trim(),
+          visible: Boolean(row.querySelector(".breakdown")) && row.querySelector(".breakdown").getClientRects().length > 0,
+          bySeverity: Object.fromEntries(Array.from(row.querySelectorAll(".breakdown li")).map((li) => [
+            li.querySelector(".badge").textContent.replace(/\s+/g, " ").trim(),
+            Number(li.querySelector(".count").textContent),
+          ])),
+        })));
+        assert(components.length > 0, "/components/ lists components");
+        for (const c of components) {
+          assert(c.visible, `${c.name} shows its counts by severity`);
+          const total = Number(c.incidents.match(/^(\d+) incidents?$/)?.[1]);
+          equal(Object.values(c.bySeverity).reduce((a, b) => a + b, 0), total, `${c.name}: counts by severity add up to "${c.incidents}"`);
+          c.total = total;
+        }
+        const most = Math.max(...components.map((c) => c.total));
+
+        await go(page, at("stats/"));
+        const card = page.getByRole("region", { name: "Components with the most incidents", exact: true });
+        equal(await card.count(), 1, "one card Components with the most incidents");
+        const chart = card.getByRole("img", { name: "Components with the most incidents", exact: true });
+        equal(await chart.count(), 1, "its chart is an image named by its title");
+        const desc = await chart.evaluate((svg) => {
+          const d = document.getElementById(svg.getAttribute("aria-describedby") || "");
+          return d && d.parentNode === svg ? d.textContent : "";
+        });
+        await card.getByText("Data table", { exact: true }).click();
+        const table = card.locator("details.chart-data table");
+        assert(await table.isVisible(), "the data table opens");
+        const rows = await tableCells(table);
+        const head = rows[0];
+        equal([head[0], head[head.length - 1]], ["Component", "Incidents"], "the table's columns");
+        const severities = head.slice(1, -1);
+        assert(severities.length > 0, "a column per severity");
+        const body = rows.slice(1).map((r) => ({ name: r[0], counts: r.slice(1, -1).map(Number), total: Number(r[r.length - 1]) }));
+        assert(body.length > 0, "the table lists components");
+        for (const r of body) {
+          equal(r.counts.reduce((a, b) => a + b, 0), r.total, `${r.name}: counts per severity add up to its total`);
+          const listed = components.find((c) => c.name === r.name);
+          assert(listed, `${r.name} is on /components/`);
+          equal(r.total, listed.total, `${r.name}: the same total on /stats/ and /components/`);
+          const perSeverity = Object.fromEntries(severities.map((s, i) => [s, r.counts[i]]).filter(([, n]) => n > 0));
+          equal(perSeverity, listed.bySeverity, `${r.name}: the same counts by severity on /stats/ and /components/`);
+        }
+        for (let i = 1; i < body.length; i += 1) {
+          assert(body[i - 1].total >= body[i].total, `the table is sorted by incidents: ${body[i - 1].name} before ${body[i].name}`);
+        }
+        equal(body[0].total, most, `the first row (${body[0].name}) is the component with the most incidents`);
+        assert(desc.includes(body[0].name), `the chart's description names ${body[0].name}: ${desc}`);
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check(`${site.name}: "which action items are still open, and which done ones did not stop a repeat?" is answered by /actions/`, async () => {
+      const { context, page } = await open(site);
+      try {
+        await go(page, at("actions/"));
+        const items = (section) => page.locator(`${section} .action-list > li`).evaluateAll((lis) => lis.map((li) => {
+          const line = (start) => Array.from(li.querySelectorAll("p")).find((p) => p.textContent.trim().startsWith(start));
+          const ref = (p) => {
+            const a = p && Array.from(p.querySelectorAll("a[href]")).find((x) => /\/incidents\/[^/]+\/$/.test(x.href));
+            return a ? { href: a.href, title: a.textContent.trim(), date: p.querySelector("time").getAttribute("datetime") } : null;
+          };
+          const done = li.querySelector(".action-done");
+          return {
+            text: li.querySelector(".action-text").textContent.trim(),
+            status: li.querySelector(".status").textContent.trim(),
+            visible: li.getClientRects().length > 0,
+            done: done ? { date: done.querySelector("time").getAttribute("datetime"), text: done.textContent.replace(/\s+/g, " ").trim() } : null,
+            from: ref(li.querySelector(".action-incident")),
+            repeat: ref(line("Repeated")),
+            repeatText: line("Repeated") ? line("Repeated").textContent.replace(/\s+/g, " ").trim() : null,
+          };
+        }));
+
+        const open = await items("#status-open");
+        assert(open.length > 0, "the Open section lists items");
+        assert(await page.locator("#status-open").isVisible(), "the Open section is visible");
+        equal(await seen(page.locator("#status-open h2")), `Open ${open.length} item${open.length === 1 ? "" : "s"}`, "the Open heading counts its items");
+        for (const a of open) {
+          assert(a.visible, `"${a.text}" is visible`);
+          equal(a.status, "Open", `"${a.text}" is open`);
+          assert(a.from, `"${a.text}" names its incident`);
+          incidentPage(a.from.href);
+        }
+
+        const section = page.locator("#done-then-repeated");
+        assert(await section.isVisible(), "the section Done, then repeated is visible");
+        assert((await seen(section.locator("h2"))).startsWith("Done, then repeated"), "its heading");
+        const repeated = await items("#done-then-repeated");
+        assert(repeated.length > 0, "some done item was followed by a repeat");
+        const done = await items("#status-done");
+        for (const a of repeated) {
+          assert(a.visible, `"${a.text}" is visible`);
+          equal(a.status, "Done", `"${a.text}" is done`);
+          assert(a.done && a.from && a.repeat, `"${a.text}" shows its done date, its incident and its repeat: ${JSON.stringify(a)}`);
+          assert(a.repeatText.startsWith("Repeated by"), `"${a.text}": ${a.repeatText}`);
+          assert(a.done.date < a.repeat.date, `"${a.text}" was done (${a.done.date}) before the repeat (${a.repeat.date})`);
+          assert(a.from.date <= a.done.date, `"${a.text}" was done (${a.done.date}) after its incident (${a.from.date})`);
+          assert(a.done.text.endsWith(`${days(daysBetween(a.from.date, a.done.date))} after the incident`),
+            `"${a.text}": ${a.done.text}`);
+          const same = done.find((d) => d.text === a.text && d.from && d.from.href === a.from.href);
+          assert(same && same.repeat && same.repeat.href === a.repeat.href,
+            `"${a.text}" is also under Done, marked as repeated by ${a.repeat.title}: ${JSON.stringify(same)}`);
+        }
+        // The repeat's own page says which incident it repeats, and this item's state.
+        for (const a of repeated) {
+          await go(page, incidentPage(a.repeat.href));
+          const region = page.getByRole("region", { name: "Repeats", exact: true });
+          assert(await region.isVisible(), `${a.repeat.href} has a visible Repeats section`);
+          const earlier = await page.locator("#debrief-repeats ~ h3").evaluateAll((hs) => {
+            const h = hs.find((x) => x.textContent.trim() === "This incident repeats");
+            const list = h && h.nextElementSibling;
+            return list ? Array.from(list.children).map((li) => ({
+              href: (Array.from(li.querySelectorAll(".repeat-ref a[href]")).find((x) => /\/incidents\/[^/]+\/$/.test(x.href)) || {}).href,
+              actions: Array.from(li.querySelectorAll(".repeat-actions > li")).map((x) => x.textContent.replace(/\s+/g, " ").trim()),
+            })) : [];
+          });
+          const entry = earlier.find((e) => e.href === a.from.href);
+          assert(entry, `${a.repeat.href} lists ${a.from.href} under "This incident repeats": ${JSON.stringify(earlier)}`);
+          const state = `Done ${days(daysBetween(a.done.date, a.repeat.date))} before the repeat ${a.text}`;
+          assert(entry.actions.includes(state), `${a.repeat.href} shows "${state}": ${JSON.stringify(entry.actions)}`);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check(`${site.name}: incident pages list what they repeat and what repeated them, with what is shared and the action items' state`, async () => {
+      assert(types.repeats, "some incident of the sample has a Repeats section");
+      const { context, page } = await open(site);
+      const facts = new Map();
+      // What one incident page shows: its date, components, themes, action items and repeats.
+      const read = async (url) => {
+        if (facts.has(url)) return facts.get(url);
+        await go(page, url);
+        const region = page.getByRole("region", { name: "Repeats", exact: true });
+        const visible = (await region.count()) === 1 && (await region.isVisible());
+        const fact = await page.evaluate(() => {
+          const text = (el) => el.textContent.replace(/\s+/g, " ").trim();
+          const hrefs = (root, selector) => root ? Array.from(root.querySelectorAll(selector)).map((a) => a.href) : [];
+          const section = (id) => document.querySelector(`section[aria-labelledby="${id}"]`);
+          const repeats = {};
+          const own = section("debrief-repeats");
+          for (const h of own ? own.querySelectorAll("h3") : []) {
+            repeats[text(h)] = Array.from(h.nextElementSibling.children).map((li) => {
+              const ref = li.querySelector(".repeat-ref");
+              const shared = li.querySelector(".repeat-shared");
+              return {
+                href: hrefs(ref, "a[href]").find((x) => /\/incidents\/[^/]+\/$/.test(x)),
+                date: ref.querySelector("time").getAttribute("datetime"),
+                gap: text(ref.querySelector(".muted:last-child")),
+                shared: text(shared),
+                components: hrefs(shared, 'a[href*="/components/"]').sort(),
+                themes: hrefs(shared, 'a[href*="/lessons/"]').sort(),
+                actions: Array.from(li.querySelectorAll(".repeat-actions > li")).map((x) => ({
+                  state: text(x.querySelector(".repeat-state")),
+                  text: text(x).slice(text(x.querySelector(".repeat-state")).length).trim(),
+                })),
+                none: /recorded no action items/.test(li.textContent),
+              };
+            });
+          }
+          return {
+            date: document.querySelector(".incident-byline time").getAttribute("datetime"),
+            window: own ? Number((text(own).match(/within (\d+) days/) || [])[1]) : null,
+            components: [...new Set(hrefs(document.querySelector("main .meta"), 'a[href*="/components/"]'))].sort(),
+            themes: [...new Set([...hrefs(section("debrief-lessons"), "a.theme-link"), ...hrefs(section("debrief-factors"), "a.theme-link")])].sort(),
+            actions: Array.from(document.querySelectorAll(".actions-table tbody tr")).map((tr) => ({
+              text: text(tr.cells[0]),
+              status: tr.dataset.status,
+              label: text(tr.cells[1]),
+              done: tr.cells[4].querySelector("time") ? tr.cells[4].querySelector("time").getAttribute("datetime") : null,
+            })),
+            repeats,
+          };
+        });
+        fact.visible = visible;
+        facts.set(url, fact);
+        return fact;
+      };
+      // The state of an earlier incident's action item at the date of a later one.
+      const stateAt = (a, later) => {
+        if (a.status === "done" && a.done && a.done < later) return `Done ${days(daysBetween(a.done, later))} before the repeat`;
+        if (a.status === "done" && a.done === later) return "Done on the day of the repeat";
+        if (a.status === "done" && a.done) return `Done ${days(daysBetween(later, a.done))} after the repeat`;
+        if (a.status === "done") return "Done; when is not recorded";
+        if (a.status === "wont-do") return "Decided against";
+        return `Not done (${a.label.toLowerCase()})`;
+      };
+      const intersect = (a, b) => a.filter((x) => b.includes(x));
+      try {
+        const pages = [...crawled.pages.keys()].filter((u) => /\/incidents\/[^/]+\/$/.test(u) &&
+          crawled.pages.get(u).html && crawled.pages.get(u).html.includes('id="debrief-repeats"'));
+        assert(pages.includes(at(types.repeats)), `${types.repeats} is among ${pages}`);
+        for (const url of pages) {
+          const p = await read(url);
+          assert(p.visible, `${url}: the Repeats section is a visible region named Repeats`);
+          const headings = Object.keys(p.repeats);
+          assert(headings.length > 0 && headings.every((h) => h === "This incident repeats" || h === "Repeated later by"),
+            `${url}: the Repeats section lists "This incident repeats" or "Repeated later by": ${headings}`);
+          for (const [heading, later] of [["This incident repeats", false], ["Repeated later by", true]]) {
+            for (const r of p.repeats[heading] || []) {
+              const where = `${url} ${heading} ${r.href}`;
+              const other = await read(incidentPage(r.href));
+              const [earlier, repeat] = later ? [p, other] : [other, p];
+              equal(r.date, other.date, `${where}: the date shown`);
+              const gap = daysBetween(earlier.date, repeat.date);
+              assert(gap >= 0 && gap <= p.window, `${where}: ${gap} days apart, within ${p.window}`);
+              equal(r.gap, `${days(gap)} ${later ? "later" : "earlier"}`, `${where}: the gap`);
+              assert(/^Shared components .+; shared themes .+$/.test(r.shared), `${where}: names what is shared: ${r.shared}`);
+              equal(r.components, intersect(p.components, other.components), `${where}: the shared components are the ones both list`);
+              assert(r.components.length > 0, `${where}: at least one shared component`);
+              equal(r.themes, intersect(p.themes, other.themes).filter((t) => !t.endsWith("/lessons/other/")),
+                `${where}: the shared themes are those of both incidents' lessons and factors, other aside`);
+              assert(r.themes.length > 0, `${where}: at least one shared theme`);
+              equal(r.actions, earlier.actions.map((a) => ({ state: stateAt(a, repeat.date), text: a.text })),
+                `${where}: the earlier incident's action items and their state at ${repeat.date}`);
+              equal(r.none, earlier.actions.length === 0, `${where}: says when there are no action items`);
+              const back = (other.repeats[later ? "This incident repeats" : "Repeated later by"] || []).find((x) => x.href === url);
+              assert(back, `${r.href} lists ${url} under "${later ? "This incident repeats" : "Repeated later by"}"`);
+              equal(back.actions, r.actions, `${where}: both pages give the same action item states`);
+            }
+          }
+        }
+      } finally {
+        await context.close();
       }
     });
 

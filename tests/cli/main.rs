@@ -23,6 +23,7 @@ mod learning;
 mod new;
 mod pages;
 mod props;
+mod public;
 mod sample;
 mod serve;
 mod support;

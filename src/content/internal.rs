@@ -1,0 +1,175 @@
+//! Internal sections (SPEC §11): the lines of a body between a line
+//! `<!-- internal -->` and a line `<!-- /internal -->`. Public builds leave them
+//! out; internal builds show them, marked. Marker lines inside fenced code blocks
+//! are code, not markers, so a postmortem can show the syntax.
+
+/// The line that opens an internal section.
+pub const OPEN: &str = "<!-- internal -->";
+/// The line that closes it.
+pub const CLOSE: &str = "<!-- /internal -->";
+
+/// One internal section: the 0-based lines of its two markers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// The line `<!-- internal -->`.
+    pub open: usize,
+    /// The line `<!-- /internal -->`.
+    pub close: usize,
+}
+
+/// A marker without its partner: its 0-based line, its column and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unbalanced {
+    /// The marker's line in the body, from 0.
+    pub line: usize,
+    /// Its column, from 1.
+    pub column: usize,
+    /// The problem.
+    pub message: &'static str,
+    /// What to do.
+    pub help: &'static str,
+}
+
+/// The internal sections of `body`, and every marker that has no partner.
+pub fn sections(body: &str) -> (Vec<Section>, Vec<Unbalanced>) {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    let mut fence: Option<(char, usize)> = None;
+    for (n, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(next) = fence_marker(trimmed) {
+            fence = match fence {
+                Some((c, len)) if c == next.0 && next.1 >= len && is_closing(trimmed, c) => None,
+                Some(open) => Some(open),
+                None => Some(next),
+            };
+            continue;
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let column = line[..indent].chars().count() + 1;
+        match trimmed.trim_end() {
+            OPEN => match open {
+                Some(_) => problems.push(Unbalanced {
+                    line: n,
+                    column,
+                    message: "`<!-- internal -->` inside an internal section that is still open",
+                    help: "close the first section with a line `<!-- /internal -->` before opening another",
+                }),
+                None => open = Some((n, column)),
+            },
+            CLOSE => match open.take() {
+                Some((start, _)) => found.push(Section {
+                    open: start,
+                    close: n,
+                }),
+                None => problems.push(Unbalanced {
+                    line: n,
+                    column,
+                    message: "`<!-- /internal -->` closes no internal section",
+                    help: "open the section with a line `<!-- internal -->` above it, or remove this line",
+                }),
+            },
+            _ => {}
+        }
+    }
+    if let Some((line, column)) = open {
+        problems.push(Unbalanced {
+            line,
+            column,
+            message: "this internal section is never closed",
+            help: "end it with a line `<!-- /internal -->`; until then a public build would leave out the rest of the body",
+        });
+    }
+    (found, problems)
+}
+
+/// `body` without its internal sections: each of their lines, markers included,
+/// becomes empty, so that every other line keeps its number.
+pub fn strip(body: &str) -> String {
+    let (found, _) = sections(body);
+    if found.is_empty() {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut next = found.iter().peekable();
+    let mut inside = false;
+    for (n, line) in body.split_inclusive('\n').enumerate() {
+        if !inside && next.peek().is_some_and(|s| s.open == n) {
+            inside = true;
+        }
+        if inside {
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+            if next.peek().is_some_and(|s| s.close == n) {
+                inside = false;
+                next.next();
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The fence character and length a line opens or closes a fence with, if any.
+fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
+    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = trimmed.chars().take_while(|x| *x == c).count();
+    (len >= 3).then_some((c, len))
+}
+
+/// A closing fence has nothing after its fence characters but spaces.
+fn is_closing(trimmed: &str, c: char) -> bool {
+    trimmed.trim_start_matches(c).trim().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_found_and_stripped_keeping_line_numbers() {
+        let body = "a\n<!-- internal -->\nsecret\n<!-- /internal -->\nb\n  <!-- internal -->\nx\n<!-- /internal -->  \nc";
+        let (found, problems) = sections(body);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            found,
+            [Section { open: 1, close: 3 }, Section { open: 5, close: 7 }]
+        );
+        assert_eq!(strip(body), "a\n\n\n\nb\n\n\n\nc");
+    }
+
+    #[test]
+    fn markers_in_code_are_code() {
+        let body = "```md\n<!-- internal -->\n```\n~~~~\n<!-- /internal -->\n~~~\n~~~~\n";
+        assert_eq!(sections(body), (Vec::new(), Vec::new()));
+        assert_eq!(strip(body), body);
+    }
+
+    #[test]
+    fn unbalanced_markers_are_located() {
+        let (_, problems) =
+            sections("<!-- /internal -->\nok\n  <!-- internal -->\n<!-- internal -->\n");
+        let got: Vec<(usize, usize, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.column, p.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, 1, "`<!-- /internal -->` closes no internal section"),
+                (
+                    3,
+                    1,
+                    "`<!-- internal -->` inside an internal section that is still open"
+                ),
+                (2, 3, "this internal section is never closed"),
+            ]
+        );
+    }
+}
