@@ -22,7 +22,7 @@ pub mod urls;
 use std::collections::BTreeMap;
 
 use crate::config::{Config, Theme};
-use crate::content::{ComponentSlug, Content, Incident, Page};
+use crate::content::{ActionStatus, ComponentSlug, Content, Incident, Page};
 use crate::diag::Diagnostics;
 use crate::markdown::{self, Rendered};
 
@@ -35,7 +35,7 @@ pub use ix::{
     ThemeIx,
 };
 
-pub use repeats::Repeat;
+pub use repeats::{LISTED as LISTED_REPEATS, Repeat, Repeats};
 
 use durations::Durations;
 use links::Targets;
@@ -101,10 +101,11 @@ pub struct Entry {
     pub time_to_resolve: Option<i64>,
     /// Up to five related incidents, most related first.
     pub related: Vec<IncidentIx>,
-    /// The earlier incidents this one repeats, nearest first.
-    pub repeats: Vec<Repeat>,
-    /// The later incidents that repeat this one, nearest first.
-    pub repeated_by: Vec<Repeat>,
+    /// The incidents it repeats and those that repeat it (SPEC §10).
+    pub repeats: Repeats,
+    /// For each action item: the nearest later repeat that came after the item
+    /// was done (only for done items with `done_on`).
+    pub repeat_after: Vec<Option<IncidentIx>>,
 }
 
 /// A published plain page.
@@ -300,9 +301,15 @@ pub fn build_library_with(
         .position(|t| t.key == crate::config::OTHER_THEME);
     let keys: Vec<repeats::Keys> = incidents.iter().map(|e| repeat_keys(e, other)).collect();
     let found = repeats::repeats(&keys, config.repeat_window_days);
-    for (entry, (earlier, later)) in incidents.iter_mut().zip(found) {
-        entry.repeats = earlier;
-        entry.repeated_by = later;
+    let days: Vec<i32> = keys.iter().map(|k| k.day).collect();
+    for (entry, (repeats, later)) in incidents.iter_mut().zip(found) {
+        entry.repeat_after = (entry.incident.action_items.iter())
+            .map(|item| {
+                let done = day_number(item.done_on.filter(|_| item.status == ActionStatus::Done)?);
+                later.iter().copied().find(|b| days[b.index()] > done)
+            })
+            .collect();
+        entry.repeats = repeats;
     }
 
     // The indexes, read from the entries.
@@ -401,8 +408,8 @@ fn entry(
         summary,
         body: bodies::to_body(rendered),
         related: Vec::new(),
-        repeats: Vec::new(),
-        repeated_by: Vec::new(),
+        repeats: Repeats::default(),
+        repeat_after: Vec::new(),
         incident,
     }
 }

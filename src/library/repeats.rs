@@ -8,12 +8,19 @@
 //! incidents sharing one such pair with it inside its window, found by binary
 //! search on the date, so the work follows the number of repeats found, not the
 //! square of the library's size.
+//!
+//! In a large library where most incidents share a component (every one names
+//! `Kubernetes`, say), an incident can repeat hundreds of others: each side keeps
+//! the [`LISTED`] nearest with what they share, and counts the rest.
 
 use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
 use super::ix::{ComponentIx, IncidentIx, ThemeIx};
+
+/// How many repeats each side of an incident lists, nearest first.
+pub const LISTED: usize = 10;
 
 /// What the rule reads of one incident.
 #[derive(Debug, Clone, Default)]
@@ -37,10 +44,23 @@ pub struct Repeat {
     pub themes: Vec<ThemeIx>,
 }
 
+/// The repeats of one incident.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Repeats {
+    /// The nearest [`LISTED`] earlier incidents it repeats, nearest first.
+    pub earlier: Vec<Repeat>,
+    /// How many earlier incidents it repeats in all.
+    pub earlier_count: usize,
+    /// The nearest [`LISTED`] later incidents that repeat it, nearest first.
+    pub later: Vec<Repeat>,
+    /// How many later incidents repeat it in all.
+    pub later_count: usize,
+}
+
 /// For each incident (in library order, newest first, so that days never increase),
-/// the earlier incidents it repeats, nearest first, and the later ones that repeat
-/// it, nearest first.
-pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Vec<Repeat>, Vec<Repeat>)> {
+/// its repeats, and every later incident that repeats it, nearest first (for the
+/// action items that a repeat followed; not kept).
+pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Repeats, Vec<IncidentIx>)> {
     let window = i32::try_from(window_days).unwrap_or(i32::MAX);
     let mut postings: HashMap<(ComponentIx, ThemeIx), Vec<usize>> = HashMap::new();
     for (n, k) in keys.iter().enumerate() {
@@ -51,7 +71,7 @@ pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Vec<Repeat>, Vec<
         }
     }
     // Earlier incidents each one repeats.
-    let earlier: Vec<Vec<Repeat>> = (0..keys.len())
+    let earlier: Vec<Vec<usize>> = (0..keys.len())
         .into_par_iter()
         .map(|b| {
             let kb = &keys[b];
@@ -67,17 +87,35 @@ pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Vec<Repeat>, Vec<
                     found.extend(list[from..to.max(from)].iter().copied());
                 }
             }
-            found.into_iter().map(|a| shared(kb, a, &keys[a])).collect()
+            found.into_iter().collect()
         })
         .collect();
     // The same pairs from the earlier side: later incidents, nearest first.
-    let mut later: Vec<Vec<Repeat>> = vec![Vec::new(); keys.len()];
+    let mut later: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
     for (b, list) in earlier.iter().enumerate().rev() {
-        for r in list {
-            later[r.incident.index()].push(shared(&keys[r.incident.index()], b, &keys[b]));
+        for &a in list {
+            later[a].push(b);
         }
     }
-    earlier.into_iter().zip(later).collect()
+    earlier
+        .into_iter()
+        .zip(later)
+        .enumerate()
+        .map(|(n, (earlier, later))| {
+            let listed = |list: &[usize]| -> Vec<Repeat> {
+                (list.iter().take(LISTED))
+                    .map(|&other| shared(&keys[n], other, &keys[other]))
+                    .collect()
+            };
+            let repeats = Repeats {
+                earlier: listed(&earlier),
+                earlier_count: earlier.len(),
+                later: listed(&later),
+                later_count: later.len(),
+            };
+            (repeats, later.into_iter().map(IncidentIx::new).collect())
+        })
+        .collect()
 }
 
 /// What incident `this` shares with incident `other`, seen from `this`.
@@ -107,10 +145,10 @@ mod tests {
         }
     }
 
-    fn pairs(found: &[(Vec<Repeat>, Vec<Repeat>)]) -> Vec<(usize, usize)> {
+    fn pairs(found: &[(Repeats, Vec<IncidentIx>)]) -> Vec<(usize, usize)> {
         let mut pairs = Vec::new();
-        for (b, (earlier, _)) in found.iter().enumerate() {
-            pairs.extend(earlier.iter().map(|r| (b, r.incident.index())));
+        for (b, (r, _)) in found.iter().enumerate() {
+            pairs.extend(r.earlier.iter().map(|r| (b, r.incident.index())));
         }
         pairs
     }
@@ -127,7 +165,8 @@ mod tests {
         assert_eq!(pairs(&found), [(0, 1), (1, 2)]);
         assert_eq!(
             found[1]
-                .1
+                .0
+                .later
                 .iter()
                 .map(|r| r.incident.index())
                 .collect::<Vec<_>>(),
@@ -135,7 +174,8 @@ mod tests {
         );
         assert_eq!(
             found[2]
-                .1
+                .0
+                .later
                 .iter()
                 .map(|r| r.incident.index())
                 .collect::<Vec<_>>(),
@@ -163,11 +203,11 @@ mod tests {
         ];
         let found = repeats(&library, 30);
         assert_eq!(pairs(&found), [(0, 2)]);
-        let r = &found[0].0[0];
+        let r = &found[0].0.earlier[0];
         assert_eq!(r.components, [ComponentIx::new(2), ComponentIx::new(1)]);
         assert_eq!(r.themes, [ThemeIx::new(1), ThemeIx::new(4)]);
         // Seen from the earlier side, in its own order.
-        let back = &found[2].1[0];
+        let back = &found[2].0.later[0];
         assert_eq!(back.incident, IncidentIx::new(0));
         assert_eq!(back.components, [ComponentIx::new(1), ComponentIx::new(2)]);
     }
@@ -181,7 +221,23 @@ mod tests {
         ];
         let found = repeats(&library, 365);
         let ids = |list: &[Repeat]| list.iter().map(|r| r.incident.index()).collect::<Vec<_>>();
-        assert_eq!(ids(&found[0].0), [1, 2]);
-        assert_eq!(ids(&found[2].1), [1, 0]);
+        assert_eq!(ids(&found[0].0.earlier), [1, 2]);
+        assert_eq!(ids(&found[2].0.later), [1, 0]);
+    }
+
+    #[test]
+    fn each_side_lists_the_nearest_and_counts_the_rest() {
+        let library: Vec<Keys> = (0..25).map(|n| keys(100 - n, &[0], &[0])).collect();
+        let found = repeats(&library, 365);
+        let (newest, _) = &found[0];
+        assert_eq!(newest.earlier_count, 24);
+        assert_eq!(newest.earlier.len(), LISTED);
+        assert_eq!(newest.earlier[0].incident, IncidentIx::new(1));
+        let (oldest, all_later) = &found[24];
+        assert_eq!(oldest.later_count, 24);
+        assert_eq!(oldest.later.len(), LISTED);
+        assert_eq!(oldest.later[0].incident, IncidentIx::new(23));
+        assert_eq!(all_later.len(), 24);
+        assert_eq!(all_later.last(), Some(&IncidentIx::new(0)));
     }
 }

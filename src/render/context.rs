@@ -161,10 +161,14 @@ pub(crate) struct IncidentView<'a> {
     pub factors: Vec<LessonView<'a>>,
     /// Where luck helped.
     pub lucky: &'a [String],
-    /// The earlier incidents this one repeats, nearest first.
+    /// The nearest earlier incidents this one repeats, nearest first.
     pub repeats: Vec<RepeatView<'a>>,
-    /// The later incidents that repeat this one, nearest first.
+    /// How many earlier incidents it repeats in all.
+    pub repeat_count: usize,
+    /// The nearest later incidents that repeat this one, nearest first.
     pub repeated_by: Vec<RepeatView<'a>>,
+    /// How many later incidents repeat it in all.
+    pub repeated_by_count: usize,
     /// Action items.
     pub action_items: Vec<ActionView<'a>>,
     /// Timeline, in the order written.

@@ -78,6 +78,7 @@ struct ExportIncident<'a> {
     lucky: &'a [String],
     action_items: Vec<ExportAction<'a>>,
     repeats: Vec<ExportRepeat<'a>>,
+    repeat_count: usize,
     time_to_detect_minutes: Option<i64>,
     time_to_mitigate_minutes: Option<i64>,
     time_to_resolve_minutes: Option<i64>,
@@ -185,7 +186,8 @@ pub(crate) fn export_json<'a>(
                             done_on: a.done_on.map(|d| d.to_string()),
                         })
                         .collect(),
-                    repeats: (e.repeats.iter())
+                    repeat_count: e.repeats.earlier_count,
+                    repeats: (e.repeats.earlier.iter())
                         .map(|r| ExportRepeat {
                             incident: slug(r.incident),
                             components: (r.components.iter())

@@ -183,13 +183,17 @@ impl<'a> Views<'a> {
                 .map(|f| self.factor(n, f, true, false))
                 .collect(),
             lucky: &i.lucky,
-            repeats: (e.repeats.iter())
+            repeats: (e.repeats.earlier.iter())
                 .map(|r| self.repeat(r, r.incident, n))
                 .collect(),
-            repeated_by: (e.repeated_by.iter())
+            repeat_count: e.repeats.earlier_count,
+            repeated_by: (e.repeats.later.iter())
                 .map(|r| self.repeat(r, n, r.incident))
                 .collect(),
-            action_items: i.action_items.iter().map(|a| self.action(n, a)).collect(),
+            repeated_by_count: e.repeats.later_count,
+            action_items: (i.action_items.iter().enumerate())
+                .map(|(k, a)| self.action(n, k, a))
+                .collect(),
             timeline: i
                 .timeline
                 .iter()
@@ -238,17 +242,13 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Action item `a` of incident `n`, with the days it took and the repeat that
-    /// followed it.
-    fn action(&self, n: IncidentIx, a: &'a ActionItem) -> ActionView<'_> {
+    /// Action item `a`, number `k`, of incident `n`, with the days it took and the
+    /// repeat that followed it.
+    fn action(&self, n: IncidentIx, k: usize, a: &'a ActionItem) -> ActionView<'_> {
         let e = &self.library.incidents[n];
         let done_on = a.done_on.filter(|_| a.status == ActionStatus::Done);
-        let repeat_after = done_on.and_then(|day| {
-            (e.repeated_by.iter())
-                .map(|r| r.incident)
-                .find(|&later| self.library.incidents[later].incident.date > day)
-                .map(|later| self.brief(later))
-        });
+        let repeat_after =
+            (e.repeat_after.get(k).copied().flatten()).map(|later| self.brief(later));
         ActionView {
             text: &a.text,
             owner: a.owner.as_deref(),
@@ -511,20 +511,22 @@ impl<'a> Views<'a> {
 
     /// Action items across incidents: open and in progress first, then by due date.
     pub(crate) fn actions(&self) -> Vec<ActionView<'_>> {
-        let mut items: Vec<(&ActionItem, IncidentIx)> = self
+        let mut items: Vec<(&ActionItem, usize, IncidentIx)> = self
             .library
             .incidents
             .indexed()
-            .flat_map(|(n, e)| e.incident.action_items.iter().map(move |a| (a, n)))
+            .flat_map(|(n, e)| {
+                (e.incident.action_items.iter().enumerate()).map(move |(k, a)| (a, k, n))
+            })
             .collect();
         // Statuses in their declared order (open, in progress, done, won't do),
         // then the nearest due date, items without one last, then newest incident.
-        items.sort_by_key(|&(a, n)| (a.status, a.due.is_none(), a.due, n));
+        items.sort_by_key(|&(a, _, n)| (a.status, a.due.is_none(), a.due, n));
         items
             .into_iter()
-            .map(|(a, n)| ActionView {
+            .map(|(a, k, n)| ActionView {
                 incident: Some(self.brief(n)),
-                ..self.action(n, a)
+                ..self.action(n, k, a)
             })
             .collect()
     }

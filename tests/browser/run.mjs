@@ -178,6 +178,9 @@ const pageTypes = (base, pages, preferredIncident) => {
   const repeats = incidents.find((r) => html(r).includes("This incident repeats") && html(r).includes("Repeated later by")) ||
     incidents.find((r) => html(r).includes('id="debrief-repeats"'));
   if (repeats) types.repeats = repeats;
+  // The index as a reader lands on it from a filter link: narrowed, with some
+  // facet values left with nothing to show.
+  if (pages.get(base.href).html.includes('data-near-miss="yes"')) types.filtered = "?near_miss=yes";
   return types;
 };
 
@@ -361,6 +364,25 @@ for (const site of sites) {
     }
   });
 
+  await check(`${site.name}: /actions/ shows open and in-progress items before done ones`, async () => {
+    const { context, page } = await open(site);
+    try {
+      await go(page, at("actions/"));
+      const order = await page.$$eval("main .action-item", (items) => items.map((li) => ({
+        status: li.dataset.status,
+        text: li.querySelector(".action-text").textContent.trim(),
+        section: li.closest("section") ? li.closest("section").id : "",
+      })));
+      assert(order.length > 0, "some action items");
+      const firstFinished = order.findIndex((a) => a.status === "done" || a.status === "wont-do");
+      const lateOpen = order.findIndex((a, i) => i > firstFinished && (a.status === "open" || a.status === "in-progress"));
+      assert(firstFinished < 0 || lateOpen < 0,
+        `a ${order[lateOpen] && order[lateOpen].status} item (#${order[lateOpen] && order[lateOpen].section}: "${order[lateOpen] && order[lateOpen].text}") comes after a ${order[firstFinished] && order[firstFinished].status} one (#${order[firstFinished] && order[firstFinished].section}: "${order[firstFinished] && order[firstFinished].text}")`);
+    } finally {
+      await context.close();
+    }
+  });
+
   await check(`${site.name}: every chart on /stats/ is an image named by its own <title> and <desc>, with a data table`, async () => {
     const { context, page } = await open(site);
     try {
@@ -422,6 +444,48 @@ for (const site of sites) {
         return found;
       });
       equal(problems, [], "chart problems on /stats/");
+    } finally {
+      await context.close();
+    }
+  });
+
+  await check(`${site.name}: the words of every chart on /stats/ are drawn inside it, apart, and name every column`, async () => {
+    const { context, page } = await open(site);
+    try {
+      await go(page, at("stats/"));
+      const problems = await page.evaluate(() => {
+        const found = [];
+        const charts = Array.from(document.querySelectorAll("svg.chart"));
+        // Every word of a chart is drawn inside it, apart from the others, and
+        // every column with a value has its category written under it.
+        for (const svg of charts) {
+          const name = svg.id ? `svg#${svg.id}` : "a chart";
+          const box = svg.viewBox.baseVal;
+          const texts = Array.from(svg.querySelectorAll("text")).filter((t) => t.textContent.trim());
+          const boxes = texts.map((t) => ({ t: t.textContent.trim(), b: t.getBBox() }));
+          for (const { t, b } of boxes) {
+            // Two units of slack for the side bearings of glyphs.
+            if (b.x < box.x - 2 || b.y < box.y - 2 || b.x + b.width > box.x + box.width + 2 || b.y + b.height > box.y + box.height + 2) {
+              found.push(`${name}: "${t}" is drawn at x ${b.x.toFixed(1)}–${(b.x + b.width).toFixed(1)}, y ${b.y.toFixed(1)}–${(b.y + b.height).toFixed(1)}, outside the chart's ${box.width}×${box.height}`);
+            }
+          }
+          for (let i = 0; i < boxes.length; i += 1) {
+            for (let j = i + 1; j < boxes.length; j += 1) {
+              const [a, b] = [boxes[i].b, boxes[j].b];
+              const overlap = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > 1 &&
+                Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > 1;
+              if (overlap) found.push(`${name}: "${boxes[i].t}" and "${boxes[j].t}" are drawn over each other`);
+            }
+          }
+          if (svg.classList.contains("chart-columns")) {
+            const labels = new Set(texts.filter((t) => t.classList.contains("label")).map((t) => t.textContent.trim()));
+            const categories = new Set(Array.from(svg.querySelectorAll("rect > title")).map((t) => t.textContent.split(", ")[0]));
+            for (const c of categories) if (!labels.has(c)) found.push(`${name}: the column "${c}" has no label under it`);
+          }
+        }
+        return found;
+      });
+      equal(problems, [], "chart text problems on /stats/");
     } finally {
       await context.close();
     }

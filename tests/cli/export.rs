@@ -79,6 +79,7 @@ Body.
     );
     let again = &export["incidents"][0];
     assert_eq!(again["slug"], "again");
+    assert_eq!(again["repeat_count"], 1);
     assert_eq!(
         again["repeats"],
         json!([{"incident": "webhook", "components": ["Kubernetes"], "themes": ["monitoring", "networking", "dependencies"]}])
@@ -118,6 +119,7 @@ Body.
                 {"text": "Write a runbook", "owner": null, "status": "open", "due": "2023-03-01", "done_on": null},
             ],
             "repeats": [],
+            "repeat_count": 0,
             "time_to_detect_minutes": 28,
             "time_to_mitigate_minutes": null,
             "time_to_resolve_minutes": 173,

@@ -290,3 +290,65 @@ fn the_index_filters_by_how_incidents_were_noticed_and_by_near_miss() {
         ]
     );
 }
+
+#[test]
+fn many_repeats_list_the_nearest_and_count_the_rest() {
+    let site = Site::new();
+    // Sixteen incidents a day apart on one component and theme: each repeats every
+    // earlier one. The oldest has an item done after the tenth later incident.
+    for n in 0..16 {
+        let actions = if n == 0 {
+            "action_items:\n  - text: Fix it for good\n    owner: sre\n    status: done\n    done_on: 2024-01-13\n"
+        } else {
+            ""
+        };
+        site.write(
+            &format!("content/i{n:02}.md"),
+            &incident(
+                &format!("i{n:02}"),
+                &format!("2024-01-{:02}", n + 1),
+                "minor",
+                &format!("components: [etcd]\nlessons: [Alert on quorum loss.]\n{actions}"),
+            ),
+        );
+    }
+    let out = site.build(&[]);
+    let export = out.export();
+    let newest = &export["incidents"][0];
+    assert_eq!(newest["slug"], "i15");
+    assert_eq!(newest["repeat_count"], 15);
+    assert_eq!(
+        repeats_of(&export, "i15"),
+        (5..15)
+            .rev()
+            .map(|n| format!("i{n:02}"))
+            .collect::<Vec<_>>()
+    );
+    let oldest = out.html("incidents/i00/index.html");
+    assert_eq!(
+        texts(
+            &oldest,
+            "[aria-labelledby=debrief-repeats] .repeat-list > li"
+        )
+        .len(),
+        10
+    );
+    assert_eq!(
+        texts(&oldest, "[aria-labelledby=debrief-repeats] > p.muted"),
+        [
+            "Incidents within 365 days of each other that share a component and a theme of their lessons or contributing factors.",
+            "The 10 nearest of 15 later incidents that repeat it.",
+        ]
+    );
+    // Done on the 13th: the first later repeat after it is i13 (the 14th), beyond
+    // the ten listed on the page, and /actions/ still names it.
+    let actions = out.html("actions/index.html");
+    assert_eq!(
+        attrs(
+            &actions,
+            "#done-then-repeated .action-repeat a[href*=incidents]",
+            "href"
+        ),
+        ["/incidents/i13/"]
+    );
+}
