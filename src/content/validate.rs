@@ -295,16 +295,28 @@ pub fn parse_incident(
         config,
         "contributing factor",
     );
-    let detected_by = raw
-        .detected_by
-        .map(|d| d.value.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .map(
-            |d| match DETECTED_BY.iter().find(|k| k.eq_ignore_ascii_case(&d)) {
-                Some(known) => (*known).to_string(),
-                None => d,
-            },
-        );
+    let detected_by = raw.detected_by.and_then(|d| {
+        let text = d.value.trim();
+        if text.is_empty() {
+            return None;
+        }
+        if slugify(text).is_empty() {
+            check
+                .error(
+                    d.pos,
+                    format!("`detected_by` `{text}` has no letters or digits, so it cannot be a filter"),
+                )
+                .help = Some(
+                "write how the incident was noticed: alert, customer, staff, automation, or a few words"
+                    .into(),
+            );
+            return None;
+        }
+        Some(match DETECTED_BY.iter().find(|k| k.eq_ignore_ascii_case(text)) {
+            Some(known) => (*known).to_string(),
+            None => text.to_string(),
+        })
+    });
     let lucky = check
         .names(raw.lucky, "lucky")
         .into_iter()

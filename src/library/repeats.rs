@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use super::ix::{ComponentIx, IncidentIx, ThemeIx};
 
 /// How many repeats each side of an incident lists, nearest first.
-pub const LISTED: usize = 10;
+pub const LISTED: usize = 5;
 
 /// What the rule reads of one incident.
 #[derive(Debug, Clone, Default)]

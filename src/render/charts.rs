@@ -301,13 +301,13 @@ pub(crate) struct Spread {
 /// no values are left out by the caller; `chart` gives the id, title and
 /// description (its series and categories are not read).
 pub(crate) fn spreads(chart: &Chart, rows: &[Spread]) -> String {
-    let (label_height, bar_height, gap) = (18.0, 16.0, 12.0);
-    let row = label_height + bar_height + gap;
-    let text_room = 150.0;
+    // Each row: its label, the bar, then the figures on a line of their own, so
+    // that neither is cut short on a narrow screen.
+    let (label_height, bar_height, text_height, gap) = (18.0, 16.0, 18.0, 12.0);
+    let row = label_height + bar_height + text_height + gap;
     let height = (row * rows.len() as f64 - gap).max(row - gap) + 2.0;
     let max = rows.iter().map(|r| r.p90).max().unwrap_or(0).max(1);
-    let plot_width = WIDTH - text_room;
-    let x = |value: i64| plot_width * value.max(0) as f64 / max as f64;
+    let x = |value: i64| (WIDTH * value.max(0) as f64 / max as f64).max(1.0);
 
     let mut out = String::new();
     chart.open_svg(&mut out, height, "spreads");
@@ -327,15 +327,14 @@ pub(crate) fn spreads(chart: &Chart, rows: &[Spread]) -> String {
             "><text class=\"label\" x=\"0\" y=\"{}\" aria-hidden=\"true\">{}</text>\
              <rect class=\"bar bar-p90\" x=\"0\" y=\"{y}\" width=\"{}\" height=\"{h}\" data-value=\"{}\"><title>{title}</title></rect>\
              <rect class=\"bar bar-median\" x=\"0\" y=\"{y}\" width=\"{}\" height=\"{h}\" data-value=\"{}\"><title>{title}</title></rect>\
-             <text class=\"value\" x=\"{}\" y=\"{}\" aria-hidden=\"true\">{}</text></g>",
+             <text class=\"value\" x=\"0\" y=\"{}\" aria-hidden=\"true\">{}</text></g>",
             num(top + LABEL_SIZE),
             escape_html(&shorten(&r.label, MAX_LABEL_CHARS)),
-            num(x(r.p90).max(1.0)),
+            num(x(r.p90)),
             r.p90,
-            num(x(r.median).max(1.0)),
+            num(x(r.median)),
             r.median,
-            num(x(r.p90).max(1.0) + 6.0),
-            num(top + label_height + bar_height - 3.0),
+            num(top + label_height + bar_height + LABEL_SIZE + 1.0),
             escape_html(&r.text),
             y = num(top + label_height),
             h = num(bar_height),

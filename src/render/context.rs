@@ -131,8 +131,8 @@ pub(crate) struct SummaryView<'a> {
     pub draft: bool,
     /// `public` or `internal`.
     pub visibility: &'static str,
-    /// How it was noticed, as written.
-    pub detected_by: Option<&'a str>,
+    /// How it was noticed, as shown: `Alert` for `alert`, other text as written.
+    pub detected_by: Option<String>,
     /// The same as a filter value: `detected_by` slugified.
     pub detected_by_value: Option<String>,
     /// Nothing broke, but it nearly did.

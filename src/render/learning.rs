@@ -191,7 +191,7 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
     let mut groups: Vec<Group<'_>> = sources
         .into_iter()
         .map(|(label, values)| Group {
-            label,
+            label: super::views::detected_by_label(&label),
             severity: None,
             values,
         })
@@ -205,7 +205,7 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
     }
     let detect_by_source = timing(
         "time-to-detect-by-source",
-        "Time to detect, by how it was noticed",
+        "Time to detect",
         "how it was noticed",
         groups,
     );
@@ -307,14 +307,7 @@ fn timing<'v>(
     };
     let chart = Chart {
         id: format!("chart-{key}"),
-        title: format!(
-            "{label}{}",
-            if by == "severity" {
-                ", by severity"
-            } else {
-                ""
-            }
-        ),
+        title: format!("{label}, by {by}"),
         description,
         series: Vec::new(),
         categories: Vec::new(),
@@ -473,7 +466,7 @@ fn action_ages(views: &Views<'_>) -> AgesView {
             .collect(),
         unit: ("action item".into(), "action items".into()),
     };
-    let svg = charts::columns(&chart);
+    let svg = charts::bars(&chart);
     AgesView {
         as_of: as_of.map(|d| d.to_string()),
         rows,

@@ -147,7 +147,7 @@ impl<'a> Views<'a> {
             summary: &e.summary,
             draft: i.draft,
             visibility: i.visibility.as_str(),
-            detected_by: i.detected_by.as_deref(),
+            detected_by: i.detected_by.as_deref().map(detected_by_label),
             detected_by_value: i.detected_by.as_deref().map(crate::slug::slugify),
             near_miss: i.near_miss,
         }
@@ -722,7 +722,7 @@ fn days(n: i32) -> String {
 }
 
 /// `alert` reads `Alert`; free text is shown as written.
-fn detected_by_label(written: &str) -> String {
+pub(crate) fn detected_by_label(written: &str) -> String {
     if DETECTED_BY.contains(&written) {
         let mut chars = written.chars();
         chars

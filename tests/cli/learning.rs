@@ -134,7 +134,10 @@ fn repeats_follow_the_rule_at_its_edges() {
         ["30 days later"]
     );
     assert_eq!(
-        texts(&earlier, "[aria-labelledby=debrief-repeats] .repeat-action"),
+        texts(
+            &earlier,
+            "[aria-labelledby=debrief-repeats] .repeat-actions li"
+        ),
         [
             "Done 21 days before the repeat Page on quorum loss",
             "Not done (open) Rehearse a restore",
@@ -319,7 +322,7 @@ fn many_repeats_list_the_nearest_and_count_the_rest() {
     assert_eq!(newest["repeat_count"], 15);
     assert_eq!(
         repeats_of(&export, "i15"),
-        (5..15)
+        (10..15)
             .rev()
             .map(|n| format!("i{n:02}"))
             .collect::<Vec<_>>()
@@ -331,17 +334,17 @@ fn many_repeats_list_the_nearest_and_count_the_rest() {
             "[aria-labelledby=debrief-repeats] .repeat-list > li"
         )
         .len(),
-        10
+        5
     );
     assert_eq!(
         texts(&oldest, "[aria-labelledby=debrief-repeats] > p.muted"),
         [
             "Incidents within 365 days of each other that share a component and a theme of their lessons or contributing factors.",
-            "The 10 nearest of 15 later incidents that repeat it.",
+            "The 5 nearest of 15 later incidents that repeat it.",
         ]
     );
     // Done on the 13th: the first later repeat after it is i13 (the 14th), beyond
-    // the ten listed on the page, and /actions/ still names it.
+    // the five listed on the page, and /actions/ still names it.
     let actions = out.html("actions/index.html");
     assert_eq!(
         attrs(
