@@ -2,10 +2,8 @@
 //! and wording that blames people. Each is a warning, switched off by its name
 //! under `[lint]`, with a help line that says what to write instead.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
 use crate::config::Config;
-use crate::diag::{Diagnostic, LineIndex, Location, Pos};
+use crate::diag::{Diagnostic, Location, Pos};
 
 use super::incident::{ActionStatus, Incident};
 
@@ -108,6 +106,13 @@ fn words(text: &str) -> Vec<String> {
 /// Each occurrence of a phrase in `text` as a run of whole words, ignoring case: its
 /// byte offset and the phrase as configured.
 fn find_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
+    // Most text holds no phrase: a look for each of its words rules it out before
+    // the text is split into words.
+    let lower = text.to_lowercase();
+    let maybe = |phrase: &Vec<String>| phrase.iter().all(|w| lower.contains(w.as_str()));
+    if !phrases.iter().any(maybe) {
+        return Vec::new();
+    }
     let spans = word_spans(text);
     let mut found = Vec::new();
     for (i, &(start, _, _)) in spans.iter().enumerate() {
@@ -126,34 +131,129 @@ fn find_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
     found
 }
 
-/// The blame phrases in a Markdown body's prose (not its code, nor its HTML), with
-/// their positions in the file.
+/// The blame phrases in a Markdown body's prose, with their positions in the file:
+/// read line by line, leaving out fenced and indented code, inline code and HTML
+/// comments (a skeleton's guidance lives in comments).
 fn body_phrases(body: &str, body_line: usize, phrases: &[Vec<String>]) -> Vec<(Pos, String)> {
-    let index = LineIndex::new(body);
     let mut found = Vec::new();
-    let mut in_code = 0usize;
-    for (event, range) in
-        Parser::new_ext(body, crate::markdown::parser_options()).into_offset_iter()
-    {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
-            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-            Event::Text(text) if in_code == 0 => {
-                // The source of a text event is its text unless it holds escapes or
-                // entities; then the phrase is placed at the event's start.
-                let source = &body[range.clone()];
-                for (offset, phrase) in find_phrases(&text, phrases) {
-                    let at = if source == &*text {
-                        range.start + offset
-                    } else {
-                        range.start
-                    };
-                    let pos = index.pos(body, at);
-                    found.push((Pos::new(body_line + pos.line - 1, pos.column), phrase));
-                }
-            }
-            _ => {}
+    let mut fence: Option<(char, usize)> = None;
+    let mut in_comment = false;
+    for (n, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some((c, len)) = fence_of(trimmed) {
+            fence = match fence {
+                Some((open, at_least)) if open == c && len >= at_least => None,
+                None => Some((c, len)),
+                other => other,
+            };
+            continue;
+        }
+        if fence.is_some() || (!in_comment && line.starts_with("    ")) {
+            continue;
+        }
+        let prose = prose_of(line, &mut in_comment);
+        for (offset, phrase) in find_phrases(&prose, phrases) {
+            let column = prose[..offset].chars().count() + 1;
+            found.push((Pos::new(body_line + n, column), phrase));
         }
     }
     found
+}
+
+/// The fence a line opens or closes: its character and length.
+fn fence_of(trimmed: &str) -> Option<(char, usize)> {
+    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = trimmed.chars().take_while(|x| *x == c).count();
+    (len >= 3).then_some((c, len))
+}
+
+/// A line with its inline code and HTML comments blanked, character for
+/// character, so that columns stay where they were; `in_comment` carries an open
+/// comment to the next line.
+fn prose_of(line: &str, in_comment: &mut bool) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        if *in_comment {
+            match rest.find("-->") {
+                Some(end) => {
+                    blank(&mut out, &rest[..end + 3]);
+                    rest = &rest[end + 3..];
+                    *in_comment = false;
+                }
+                None => {
+                    blank(&mut out, rest);
+                    rest = "";
+                }
+            }
+        } else if let Some(start) = rest.find(['`', '<']) {
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            if rest.starts_with("<!--") {
+                *in_comment = true;
+            } else if rest.starts_with('`') {
+                let ticks = rest.chars().take_while(|c| *c == '`').count();
+                let close = rest[ticks..]
+                    .find(&"`".repeat(ticks))
+                    .map(|i| i + 2 * ticks);
+                let span = close.unwrap_or(ticks);
+                blank(&mut out, &rest[..span]);
+                rest = &rest[span..];
+            } else {
+                out.push('<');
+                rest = &rest[1..];
+            }
+        } else {
+            out.push_str(rest);
+            rest = "";
+        }
+    }
+    out
+}
+
+/// As many spaces as `text` has characters.
+fn blank(out: &mut String, text: &str) {
+    out.extend(std::iter::repeat_n(' ', text.chars().count()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrases() -> Vec<Vec<String>> {
+        ["human error", "should have"]
+            .iter()
+            .map(|p| words(p))
+            .collect()
+    }
+
+    fn found(body: &str) -> Vec<(usize, usize, String)> {
+        body_phrases(body, 10, &phrases())
+            .into_iter()
+            .map(|(pos, p)| (pos.line, pos.column, p))
+            .collect()
+    }
+
+    #[test]
+    fn prose_is_read_and_code_and_comments_are_not() {
+        let body = "It was Human\u{a0}Error? No: human error.\n\n```\nhuman error\n```\n    human error in indented code\n`should have` but we should have <!-- should have\nhuman error --> should have\n";
+        assert_eq!(
+            found(body),
+            [
+                // A no-break space separates words like any other non-letter.
+                (10, 8, "human error".to_string()),
+                (10, 25, "human error".to_string()),
+                (16, 22, "should have".to_string()),
+                (17, 17, "should have".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        assert_eq!(
+            found("Ünïcödé: should have"),
+            [(10, 10, "should have".to_string())]
+        );
+    }
 }
