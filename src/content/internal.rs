@@ -17,9 +17,10 @@ pub struct Section {
     pub close: usize,
 }
 
-/// A marker without its partner: its 0-based line, its column and what is wrong.
+/// A marker without its partner, or not on a line of its own: its 0-based line,
+/// its column and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unbalanced {
+pub struct MarkerProblem {
     /// The marker's line in the body, from 0.
     pub line: usize,
     /// Its column, from 1.
@@ -31,7 +32,7 @@ pub struct Unbalanced {
 }
 
 /// The internal sections of `body`, and every marker that has no partner.
-pub fn sections(body: &str) -> (Vec<Section>, Vec<Unbalanced>) {
+pub fn sections(body: &str) -> (Vec<Section>, Vec<MarkerProblem>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let mut open: Option<(usize, usize)> = None;
@@ -53,7 +54,7 @@ pub fn sections(body: &str) -> (Vec<Section>, Vec<Unbalanced>) {
         let column = line[..indent].chars().count() + 1;
         match trimmed.trim_end() {
             OPEN => match open {
-                Some(_) => problems.push(Unbalanced {
+                Some(_) => problems.push(MarkerProblem {
                     line: n,
                     column,
                     message: "`<!-- internal -->` inside an internal section that is still open",
@@ -66,18 +67,29 @@ pub fn sections(body: &str) -> (Vec<Section>, Vec<Unbalanced>) {
                     open: start,
                     close: n,
                 }),
-                None => problems.push(Unbalanced {
+                None => problems.push(MarkerProblem {
                     line: n,
                     column,
                     message: "`<!-- /internal -->` closes no internal section",
                     help: "open the section with a line `<!-- internal -->` above it, or remove this line",
                 }),
             },
-            _ => {}
+            text => {
+                // Anywhere else (after `>`, or beside other text) the marker would
+                // be read as a comment, and the section published.
+                if let Some(at) = text.find(OPEN).or_else(|| text.find(CLOSE)) {
+                    problems.push(MarkerProblem {
+                        line: n,
+                        column: line[..indent + at].chars().count() + 1,
+                        message: "an internal-section marker must be a line of its own",
+                        help: "put `<!-- internal -->` and `<!-- /internal -->` each on a line with nothing else, outside block quotes",
+                    });
+                }
+            }
         }
     }
     if let Some((line, column)) = open {
-        problems.push(Unbalanced {
+        problems.push(MarkerProblem {
             line,
             column,
             message: "this internal section is never closed",
@@ -142,6 +154,20 @@ mod tests {
             [Section { open: 1, close: 3 }, Section { open: 5, close: 7 }]
         );
         assert_eq!(strip(body), "a\n\n\n\nb\n\n\n\nc");
+    }
+
+    #[test]
+    fn a_marker_beside_other_text_is_an_error() {
+        let (found, problems) =
+            sections("> <!-- internal -->\n> quoted\n> <!-- /internal -->\nx <!-- internal -->\n");
+        assert!(found.is_empty());
+        let got: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(got, [(0, 3), (2, 3), (3, 3)]);
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.message == "an internal-section marker must be a line of its own")
+        );
     }
 
     #[test]
