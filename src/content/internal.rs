@@ -77,7 +77,8 @@ pub fn sections(body: &str) -> (Vec<Section>, Vec<MarkerProblem>) {
             text => {
                 // Anywhere else (after `>`, or beside other text) the marker would
                 // be read as a comment, and the section published.
-                if let Some(at) = text.find(OPEN).or_else(|| text.find(CLOSE)) {
+                let prose = without_code_spans(text);
+                if let Some(at) = prose.find(OPEN).or_else(|| prose.find(CLOSE)) {
                     problems.push(MarkerProblem {
                         line: n,
                         column: line[..indent + at].chars().count() + 1,
@@ -128,6 +129,25 @@ pub fn strip(body: &str) -> String {
     out
 }
 
+/// `text` with its inline code spans blanked byte for byte, so that a marker
+/// quoted in code is not taken for one and offsets stay where they were.
+fn without_code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('`') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let ticks = rest.len() - rest.trim_start_matches('`').len();
+        let span = rest[ticks..]
+            .find(&"`".repeat(ticks))
+            .map_or(ticks, |end| end + 2 * ticks);
+        out.extend(std::iter::repeat_n(' ', span));
+        rest = &rest[span..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The fence character and length a line opens or closes a fence with, if any.
 fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
     let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
@@ -160,6 +180,11 @@ mod tests {
     fn a_marker_beside_other_text_is_an_error() {
         let (found, problems) =
             sections("> <!-- internal -->\n> quoted\n> <!-- /internal -->\nx <!-- internal -->\n");
+        // Quoted in inline code, a marker is only text.
+        assert_eq!(
+            sections("write `<!-- internal -->` on a line, or ``<!-- /internal -->``\n"),
+            (Vec::new(), Vec::new())
+        );
         assert!(found.is_empty());
         let got: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
         assert_eq!(got, [(0, 3), (2, 3), (3, 3)]);
