@@ -152,9 +152,9 @@ pub struct PublicConfig {
 }
 
 /// The front-matter fields `[public] omit` may name: every optional field that
-/// holds content. `title`, `date` and `severity` are required, and `slug`,
+/// holds content, and the `done_on`, `owner` and `link` of action items. `title`, `date` and `severity` are required, and `slug`,
 /// `draft` and `visibility` decide what is published rather than hold content.
-pub const OMITTABLE_FIELDS: [&str; 21] = [
+pub const OMITTABLE_FIELDS: [&str; 23] = [
     "summary",
     "organization",
     "impact",
@@ -176,6 +176,8 @@ pub const OMITTABLE_FIELDS: [&str; 21] = [
     "authors",
     "extra",
     "done_on",
+    "owner",
+    "link",
 ];
 
 /// One `[public] deny` pattern.

@@ -25,14 +25,26 @@ const FILES_NAMED: usize = 5;
 pub struct LeakScan<'p> {
     patterns: &'p [DenyPattern],
     found: Mutex<BTreeMap<(usize, String), BTreeSet<String>>>,
+    /// Debrief's own assets, which hold no text of the site: not scanned, so that a
+    /// pattern such as `(?i)internal` does not match the stylesheet's class names.
+    own_assets: BTreeSet<String>,
 }
 
 impl<'p> LeakScan<'p> {
-    /// A scan for `patterns`.
-    pub fn new(patterns: &'p [DenyPattern]) -> LeakScan<'p> {
+    /// A scan of `site`'s public build for its `[public] deny` patterns.
+    pub fn new(site: &'p Site) -> LeakScan<'p> {
+        let overridden: BTreeSet<&str> = (site.theme.static_files.iter())
+            .map(|(path, _)| path.as_str())
+            .collect();
+        let own_assets = (crate::embedded::STATIC.iter().map(|(path, _)| *path))
+            .chain([crate::library::urls::rel::HIGHLIGHT_CSS])
+            .filter(|path| !overridden.contains(path))
+            .map(str::to_string)
+            .collect();
         LeakScan {
-            patterns,
+            patterns: &site.config.public.deny,
             found: Mutex::new(BTreeMap::new()),
+            own_assets,
         }
     }
 
@@ -43,7 +55,7 @@ impl<'p> LeakScan<'p> {
 
     /// Scans one output file: its path relative to the output root, and its bytes.
     pub fn scan(&self, path: &str, bytes: &[u8]) {
-        if !self.is_active() {
+        if !self.is_active() || self.own_assets.contains(path) {
             return;
         }
         let text = String::from_utf8_lossy(bytes);

@@ -105,7 +105,7 @@ pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> 
         let deny = &site.config.public.deny;
         if site.library.public && !deny.is_empty() && !loaded.diagnostics.has_errors() {
             // The leak check reads every file a public build would write.
-            let scan = leaks::LeakScan::new(deny);
+            let scan = leaks::LeakScan::new(site);
             site.render_each(progress, &mut loaded.diagnostics, &|file| {
                 let path = file.path();
                 let mut bytes = Vec::new();

@@ -31,26 +31,29 @@ pub struct MarkerProblem {
     pub help: &'static str,
 }
 
-/// The internal sections of `body`, and every marker that has no partner.
+/// The internal sections of `body`, and every marker that has no partner or is
+/// not on a line of its own. Lines inside code blocks, as CommonMark reads them,
+/// are code.
 pub fn sections(body: &str) -> (Vec<Section>, Vec<MarkerProblem>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
+    let mentions = |word: &[u8]| {
+        body.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    if !mentions(b"internal") {
+        return (found, problems);
+    }
+    let code = crate::markdown::code_block_lines(body);
+    let in_code = |n: usize| code.iter().any(|&(first, last)| first <= n && n <= last);
     let mut open: Option<(usize, usize)> = None;
-    let mut fence: Option<(char, usize)> = None;
     for (n, line) in body.lines().enumerate() {
+        if in_code(n) {
+            continue;
+        }
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        if let Some(next) = fence_marker(trimmed) {
-            fence = match fence {
-                Some((c, len)) if c == next.0 && next.1 >= len && is_closing(trimmed, c) => None,
-                Some(open) => Some(open),
-                None => Some(next),
-            };
-            continue;
-        }
-        if fence.is_some() {
-            continue;
-        }
         let column = line[..indent].chars().count() + 1;
         match trimmed.trim_end() {
             OPEN => match open {
@@ -75,8 +78,8 @@ pub fn sections(body: &str) -> (Vec<Section>, Vec<MarkerProblem>) {
                 }),
             },
             text => {
-                // Anywhere else (after `>`, or beside other text) the marker would
-                // be read as a comment, and the section published.
+                // Anywhere else (after `>`, beside other text, or spelt otherwise)
+                // the marker would be read as a comment, and the section published.
                 let prose = without_code_spans(text);
                 if let Some(at) = prose.find(OPEN).or_else(|| prose.find(CLOSE)) {
                     problems.push(MarkerProblem {
@@ -84,6 +87,13 @@ pub fn sections(body: &str) -> (Vec<Section>, Vec<MarkerProblem>) {
                         column: line[..indent + at].chars().count() + 1,
                         message: "an internal-section marker must be a line of its own",
                         help: "put `<!-- internal -->` and `<!-- /internal -->` each on a line with nothing else, outside block quotes",
+                    });
+                } else if looks_like_marker(&prose) {
+                    problems.push(MarkerProblem {
+                        line: n,
+                        column,
+                        message: "this comment looks like an internal-section marker but is not one",
+                        help: "write the markers exactly `<!-- internal -->` and `<!-- /internal -->`, in lower case with one space inside each end",
                     });
                 }
             }
@@ -98,6 +108,22 @@ pub fn sections(body: &str) -> (Vec<Section>, Vec<MarkerProblem>) {
         });
     }
     (found, problems)
+}
+
+/// A comment line such as `<!--internal-->`, `<!-- Internal -->` or
+/// `<!-- internal: customers -->`: meant as a marker, but not one.
+fn looks_like_marker(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    let Some(inner) = lower
+        .strip_prefix("<!--")
+        .and_then(|r| r.strip_suffix("-->"))
+    else {
+        return false;
+    };
+    let inner = inner.trim().trim_start_matches('/').trim_start();
+    inner
+        .strip_prefix("internal")
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
 }
 
 /// `body` without its internal sections: each of their lines, markers included,
@@ -148,18 +174,6 @@ fn without_code_spans(text: &str) -> String {
     out
 }
 
-/// The fence character and length a line opens or closes a fence with, if any.
-fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
-    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = trimmed.chars().take_while(|x| *x == c).count();
-    (len >= 3).then_some((c, len))
-}
-
-/// A closing fence has nothing after its fence characters but spaces.
-fn is_closing(trimmed: &str, c: char) -> bool {
-    trimmed.trim_start_matches(c).trim().is_empty()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,8 +210,42 @@ mod tests {
     }
 
     #[test]
+    fn code_ends_where_commonmark_ends_it() {
+        // A fence left open in a list item ends with the item; a line that starts
+        // with inline code opens no fence.
+        let body = "1. Run:\n   ```\n   kubectl drain node-1\n2. Then wait.\n\n<!-- internal -->\nAcme\n<!-- /internal -->\n```x``` is inline code\n<!-- internal -->\nB\n<!-- /internal -->\n";
+        let (found, problems) = sections(body);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            found,
+            [
+                Section { open: 5, close: 7 },
+                Section { open: 9, close: 11 }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_near_miss_of_a_marker_is_an_error() {
+        for line in [
+            "<!--internal-->",
+            "<!-- Internal -->",
+            "<!-- internal: customers -->",
+            "<!-- / internal -->",
+        ] {
+            let (_, problems) = sections(&format!("a\n{line}\n"));
+            assert_eq!(
+                problems.iter().map(|p| p.message).collect::<Vec<_>>(),
+                ["this comment looks like an internal-section marker but is not one"],
+                "{line}"
+            );
+        }
+        assert_eq!(sections("<!-- internals of the cache -->\n").1, Vec::new());
+    }
+
+    #[test]
     fn markers_in_code_are_code() {
-        let body = "```md\n<!-- internal -->\n```\n~~~~\n<!-- /internal -->\n~~~\n~~~~\n";
+        let body = "```md\n<!-- internal -->\n```\n~~~~\n<!-- /internal -->\n~~~\n~~~~\n\n    <!-- internal -->\n";
         assert_eq!(sections(body), (Vec::new(), Vec::new()));
         assert_eq!(strip(body), body);
     }

@@ -3,7 +3,7 @@
 //! under `[lint]`, with a help line that says what to write instead.
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Location, Pos};
+use crate::diag::{Diagnostic, LineIndex, Location, Pos};
 
 use super::incident::{ActionStatus, Incident};
 
@@ -131,45 +131,36 @@ fn find_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
     found
 }
 
-/// The blame phrases in a Markdown body's prose, with their positions in the file:
-/// read line by line, leaving out fenced and indented code, inline code and HTML
-/// comments (a skeleton's guidance lives in comments).
+/// The blame phrases in a Markdown body's prose, with their positions in the file.
+/// Code blocks (as CommonMark reads them), inline code, HTML comments and tags,
+/// and link destinations are left out (a skeleton's guidance lives in comments);
+/// a phrase may run from one line to the next.
 fn body_phrases(body: &str, body_line: usize, phrases: &[Vec<String>]) -> Vec<(Pos, String)> {
-    let mut found = Vec::new();
-    let mut fence: Option<(char, usize)> = None;
+    let code = crate::markdown::code_block_lines(body);
     let mut in_comment = false;
-    for (n, line) in body.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some((c, len)) = fence_of(trimmed) {
-            fence = match fence {
-                Some((open, at_least)) if open == c && len >= at_least => None,
-                None => Some((c, len)),
-                other => other,
-            };
-            continue;
-        }
-        if fence.is_some() || (!in_comment && line.starts_with("    ")) {
-            continue;
-        }
-        let prose = prose_of(line, &mut in_comment);
-        for (offset, phrase) in find_phrases(&prose, phrases) {
-            let column = prose[..offset].chars().count() + 1;
-            found.push((Pos::new(body_line + n, column), phrase));
-        }
-    }
-    found
+    let prose: Vec<String> = (body.lines().enumerate())
+        .map(|(n, line)| {
+            if code.iter().any(|&(first, last)| first <= n && n <= last) {
+                String::new()
+            } else {
+                prose_of(line, &mut in_comment)
+            }
+        })
+        .collect();
+    let prose = prose.join("\n");
+    let index = LineIndex::new(&prose);
+    find_phrases(&prose, phrases)
+        .into_iter()
+        .map(|(offset, phrase)| {
+            let pos = index.pos(&prose, offset);
+            (Pos::new(body_line + pos.line - 1, pos.column), phrase)
+        })
+        .collect()
 }
 
-/// The fence a line opens or closes: its character and length.
-fn fence_of(trimmed: &str) -> Option<(char, usize)> {
-    let c = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = trimmed.chars().take_while(|x| *x == c).count();
-    (len >= 3).then_some((c, len))
-}
-
-/// A line with its inline code and HTML comments blanked, character for
-/// character, so that columns stay where they were; `in_comment` carries an open
-/// comment to the next line.
+/// A line with its inline code, HTML comments and tags and link destinations
+/// blanked, character for character, so that columns stay where they were;
+/// `in_comment` carries an open comment to the next line.
 fn prose_of(line: &str, in_comment: &mut bool) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
@@ -186,26 +177,38 @@ fn prose_of(line: &str, in_comment: &mut bool) -> String {
                     rest = "";
                 }
             }
-        } else if let Some(start) = rest.find(['`', '<']) {
-            out.push_str(&rest[..start]);
-            rest = &rest[start..];
-            if rest.starts_with("<!--") {
-                *in_comment = true;
-            } else if rest.starts_with('`') {
-                let ticks = rest.chars().take_while(|c| *c == '`').count();
-                let close = rest[ticks..]
-                    .find(&"`".repeat(ticks))
-                    .map(|i| i + 2 * ticks);
-                let span = close.unwrap_or(ticks);
-                blank(&mut out, &rest[..span]);
-                rest = &rest[span..];
-            } else {
-                out.push('<');
-                rest = &rest[1..];
-            }
-        } else {
+            continue;
+        }
+        let Some(start) = rest.find(['`', '<', ']']) else {
             out.push_str(rest);
-            rest = "";
+            break;
+        };
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let skip = if rest.starts_with("<!--") {
+            *in_comment = true;
+            0
+        } else if rest.starts_with('`') {
+            let ticks = rest.len() - rest.trim_start_matches('`').len();
+            rest[ticks..]
+                .find(&"`".repeat(ticks))
+                .map_or(ticks, |end| end + 2 * ticks)
+        } else if rest.starts_with("](") {
+            // A link's destination: `[text](dest)`; the text was read already.
+            rest.find(')').map_or(1, |end| end + 1)
+        } else if rest.starts_with('<')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+        {
+            // A tag or an autolink.
+            rest.find('>').map_or(1, |end| end + 1)
+        } else {
+            out.push_str(&rest[..1]);
+            rest = &rest[1..];
+            continue;
+        };
+        if skip > 0 {
+            blank(&mut out, &rest[..skip]);
+            rest = &rest[skip..];
         }
     }
     out
@@ -245,6 +248,18 @@ mod tests {
                 (10, 25, "human error".to_string()),
                 (16, 22, "should have".to_string()),
                 (17, 17, "should have".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_phrase_may_wrap_and_links_and_lists_are_read_as_commonmark_does() {
+        let body = "It was human\nerror, said the [template](https://wiki/the-root-cause-template).\n\n- item\n\n    continued: we should have known\n\n```\n```bash\nhuman error\n```\n";
+        assert_eq!(
+            found(body),
+            [
+                (10, 8, "human error".to_string()),
+                (15, 19, "should have".to_string())
             ]
         );
     }

@@ -166,7 +166,9 @@ pub fn parse_incident(
     // which the page then does not repeat.
     let mut body = source.body.to_string();
     let title_field = match raw.title {
-        Field::Missing => match first_heading(source.body) {
+        // A heading inside an internal section cannot be the title: a public build
+        // would publish it.
+        Field::Missing => match first_heading(&super::internal::strip(source.body)) {
             Some((text, line)) => {
                 blank_line(&mut body, line);
                 Field::Given(Spanned {

@@ -51,6 +51,16 @@ fn leave_out(incident: &mut Incident, field: &str) {
                 item.done_on = None;
             }
         }
+        "owner" => {
+            for item in &mut incident.action_items {
+                item.owner = None;
+            }
+        }
+        "link" => {
+            for item in &mut incident.action_items {
+                item.link = None;
+            }
+        }
         _ => {}
     }
 }

@@ -127,6 +127,26 @@ pub fn parser_options() -> pulldown_cmark::Options {
     flags
 }
 
+/// The lines (0-based, first and last) of each code block of a body, fenced or
+/// indented, as CommonMark reads them: a list item that ends closes its fence,
+/// and a line that starts with an inline code span opens none.
+pub fn code_block_lines(body: &str) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| starts.partition_point(|&s| s <= offset).saturating_sub(1);
+    Parser::new_ext(body, parser_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(_)) => Some((
+                line_of(range.start),
+                line_of(range.end.saturating_sub(1).max(range.start)),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Renders a Markdown body. `resolve` is called with the raw destination of every link
 /// and image whose destination is relative: no scheme, and not starting with `/`,
 /// `#` or `?`.

@@ -151,7 +151,7 @@ pub fn write(
     site.render_each(progress, diags, &|file| staging.take(file));
     if site.library.public && !diags.has_errors() {
         // Nothing of a public build is published before every file is checked.
-        let scan = crate::leaks::LeakScan::new(&site.config.public.deny);
+        let scan = crate::leaks::LeakScan::new(site);
         if let Err(source) = scan.scan_dir(&staging.staging) {
             let path = staging.staging.clone();
             staging.discard();

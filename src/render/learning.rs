@@ -81,7 +81,7 @@ pub(crate) struct ShareView {
     pub count: usize,
     /// Incidents in all.
     pub total: usize,
-    /// The part in whole percent, rounded.
+    /// The part in whole percent, rounded down.
     pub percent: usize,
 }
 
@@ -168,14 +168,18 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
 
     // Time to detect by how incidents were noticed: the values SPEC §10 names
     // first, then the rest by label, then incidents that do not say.
-    let mut sources: Vec<(String, Vec<Option<i64>>)> = Vec::new();
+    // Grouped by slug, as the index filter is, under the first spelling met.
+    let mut sources: Vec<(String, String, Vec<Option<i64>>)> = Vec::new();
     let mut unsaid = Vec::new();
     for e in lib.incidents.iter() {
         match &e.incident.detected_by {
-            Some(by) => match sources.iter_mut().find(|(label, _)| label == by) {
-                Some((_, values)) => values.push(e.time_to_detect),
-                None => sources.push((by.clone(), vec![e.time_to_detect])),
-            },
+            Some(by) => {
+                let slug = crate::slug::slugify(by);
+                match sources.iter_mut().find(|(s, _, _)| *s == slug) {
+                    Some((_, _, values)) => values.push(e.time_to_detect),
+                    None => sources.push((slug, by.clone(), vec![e.time_to_detect])),
+                }
+            }
             None => unsaid.push(e.time_to_detect),
         }
     }
@@ -186,11 +190,11 @@ pub(crate) fn learning_view<'v>(views: &'v Views<'_>) -> LearningView<'v> {
             .unwrap_or(DETECTED_BY.len())
     };
     sources.sort_by(|a, b| {
-        (rank(&a.0).cmp(&rank(&b.0))).then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+        (rank(&a.1).cmp(&rank(&b.1))).then_with(|| a.1.to_lowercase().cmp(&b.1.to_lowercase()))
     });
     let mut groups: Vec<Group<'_>> = sources
         .into_iter()
-        .map(|(label, values)| Group {
+        .map(|(_, label, values)| Group {
             label: super::views::detected_by_label(&label),
             severity: None,
             values,
@@ -333,7 +337,7 @@ fn health(views: &Views<'_>, near_misses: usize) -> HealthView {
     let rows = vec![
         HealthRowView {
             key: "detection",
-            label: "With a detection time",
+            label: "With a time to detect",
             share: share(count(|e| e.time_to_detect.is_some()), total),
         },
         HealthRowView {
@@ -483,7 +487,8 @@ fn percentile_90(sorted: &[i64]) -> Option<i64> {
 }
 
 fn share(count: usize, total: usize) -> ShareView {
-    let percent = (count * 100 + total / 2).checked_div(total).unwrap_or(0);
+    // Rounded down, so that 199 of 200 does not read 100%.
+    let percent = (count * 100).checked_div(total).unwrap_or(0);
     ShareView {
         count,
         total,
@@ -530,9 +535,10 @@ mod tests {
     }
 
     #[test]
-    fn shares_round_to_whole_percent() {
+    fn shares_are_whole_percents_rounded_down() {
         assert_eq!(share(1, 3).percent, 33);
-        assert_eq!(share(2, 3).percent, 67);
+        assert_eq!(share(2, 3).percent, 66);
+        assert_eq!(share(199, 200).percent, 99);
         assert_eq!(share(0, 0).percent, 0);
         assert_eq!(share(7, 7).percent, 100);
     }

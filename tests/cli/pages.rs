@@ -582,7 +582,7 @@ fn the_stats_page_draws_each_chart_with_a_title_a_description_and_a_table() {
     assert_eq!(
         inner_texts(select(&doc, "#health table")[0], "tbody tr"),
         [
-            "With a detection time 0 0%",
+            "With a time to detect 0 0%",
             "With action items 4 80%",
             "With lessons 4 80%",
             "With contributing factors 0 0%",

@@ -384,3 +384,32 @@ proptest! {
         prop_assert!(internal.files.iter().any(|f| String::from_utf8_lossy(&f.bytes).contains("zqmarker")));
     }
 }
+
+#[test]
+fn a_title_heading_inside_a_section_and_the_theme_files_are_not_published() {
+    let site = Site::new();
+    // A pattern that the built-in stylesheet's own class names would match.
+    site.write(
+        "debrief.toml",
+        "title = \"Own\"\ndefault_visibility = \"public\"\n[public]\nomit = [\"owner\", \"link\"]\ndeny = ['(?i)internal', 'zqowner', 'tracker\\.corp']\n",
+    );
+    site.write(
+        "content/a.md",
+        "---\ndate: 2024-01-01\nseverity: minor\ncomponents: [db]\nlessons: [x]\naction_items:\n  - text: Fix\n    owner: zqowner\n    link: https://tracker.corp/OPS-1\n---\n<!-- internal -->\n# The zqtitle outage\n<!-- /internal -->\n# A public title\n\nBody.\n",
+    );
+    let out = site.path().join("site");
+    let run = site.run(&[
+        "build",
+        "--public",
+        "--output",
+        out.to_str().expect("utf-8"),
+    ]);
+    run.expect_code(0);
+    let files = every_file(&out);
+    assert_eq!(holding(&files, "zqtitle"), Vec::<String>::new());
+    assert_eq!(holding(&files, "zqowner"), Vec::<String>::new());
+    assert_eq!(holding(&files, "tracker.corp"), Vec::<String>::new());
+    let export: serde_json::Value =
+        serde_json::from_slice(&files["incidents.json"]).expect("the export parses");
+    assert_eq!(export["incidents"][0]["title"], "A public title");
+}
