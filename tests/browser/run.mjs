@@ -510,7 +510,7 @@ for (const site of sites) {
       await go(page, at("stats/"));
 
       const tile = page.locator(".stat-tiles div").filter({ has: page.locator("dt", { hasText: /^Near misses$/ }) });
-      const share = total ? Math.round((100 * nearMisses) / total) : 0;
+      const share = total ? Math.floor((100 * nearMisses) / total) : 0;
       equal(await seen(tile.locator("dd")), `${nearMisses} of ${total} (${share}%)`, "the near-miss tile");
 
       // The chart card under a heading (by its text: the checks above judge the labels).
@@ -549,7 +549,7 @@ for (const site of sites) {
         assert(row, `the health table has a row "${label}": ${JSON.stringify(health)}`);
         return row;
       };
-      equal(Number(healthRow("With a detection time")[1]), detect.known, "incidents with a detection time");
+      equal(Number(healthRow("With a time to detect")[1]), detect.known, "incidents with a time to detect");
       equal(healthRow("Near misses").slice(1), [String(nearMisses), `${share}%`], "near misses in the health table");
 
       const ages = card("Open action items by age");
