@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::charts::{self, Category, Chart, Series, Spread};
 use super::context::{DurationView, SeverityView};
-use super::stats::{ChartView, median};
+use super::stats::{ChartView, chart_view, median, plural};
 use super::views::{Views, days_between};
 use crate::content::ActionStatus;
 use crate::content::incident::DETECTED_BY;
@@ -494,19 +494,6 @@ fn share(count: usize, total: usize) -> ShareView {
         total,
         percent,
     }
-}
-
-fn chart_view(chart: &Chart, svg: String) -> ChartView {
-    ChartView {
-        id: chart.id.clone(),
-        title: chart.title.clone(),
-        description: chart.description.clone(),
-        svg,
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// `; 2 do not record it`, or nothing.

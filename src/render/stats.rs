@@ -358,7 +358,7 @@ pub(crate) fn stats_view<'v>(views: &'v Views<'_>) -> StatsView<'v> {
     }
 }
 
-fn chart_view(chart: &Chart, svg: String) -> ChartView {
+pub(crate) fn chart_view(chart: &Chart, svg: String) -> ChartView {
     ChartView {
         id: chart.id.clone(),
         title: chart.title.clone(),
@@ -431,7 +431,7 @@ pub(crate) fn median(values: &[i64]) -> Option<i64> {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
