@@ -131,15 +131,16 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-_THEME_KEYWORDS = [(key, [_words(k) for k in kws]) for key, _label, kws in THEMES]
+def theme_keywords(themes) -> list[tuple[str, list[list[str]]]]:
+    return [(key, [_words(k) for k in kws]) for key, _label, kws in themes]
 
 
-def themes_for(text: str) -> list[str]:
+def themes_for(text: str, keywords) -> list[str]:
     """SPEC §4 for a lesson that names no theme: every theme with a keyword that
     matches a run of whole words of the text (case-insensitive), else `other`."""
     words = _words(text)
     found = []
-    for key, kws in _THEME_KEYWORDS:
+    for key, kws in keywords:
         for kw in kws:
             n = len(kw)
             if any(words[i:i + n] == kw for i in range(len(words) - n + 1)):
@@ -610,6 +611,92 @@ def weighted(rng: random.Random, pairs):
     raise AssertionError
 
 
+# --------------------------------------------------------------------------
+# Shapes
+# --------------------------------------------------------------------------
+
+# Extra vocabulary for the "zipf" shape: a larger company's library, where a few
+# components are in a large share of incidents and most are in few.
+EXTRA_THEMES = [
+    ("data-integrity", "Data integrity",
+     ["corruption", "corrupted", "integrity", "checksum", "checksums", "consistency"]),
+    ("cost", "Cost and spend", ["cost", "costs", "spend", "billing", "budget"]),
+    ("automation", "Automation and toil",
+     ["automation", "automate", "automated", "toil", "script", "scripts"]),
+    ("ownership", "Ownership and on-call load", ["owner", "owners", "ownership", "handover"]),
+    ("scheduling", "Scheduling and placement",
+     ["scheduler", "scheduling", "affinity", "taint", "taints", "placement", "zone"]),
+    ("storage", "Storage and volumes",
+     ["storage", "volume", "volumes", "pvc", "csi", "filesystem"]),
+    ("queues", "Queues and streaming",
+     ["queue", "queues", "kafka", "consumer", "consumers", "backlog", "stream"]),
+    ("caching", "Caching", ["cache", "caches", "caching", "ttl", "eviction"]),
+    ("time", "Time and clocks", ["clock", "clocks", "ntp", "skew", "leap second"]),
+    ("retries", "Retries and backoff", ["retry", "retries", "backoff", "jitter", "idempotent"]),
+    ("identity", "Identity and tokens", ["token", "tokens", "oidc", "identity", "sso", "login"]),
+    ("regions", "Regions and failover", ["region", "regions", "failover", "multi-region"]),
+    ("databases", "Databases and schemas",
+     ["database", "databases", "schema", "schemas", "query", "queries", "index"]),
+]
+_SVC_A = [
+    "ledger", "billing", "search", "catalog", "checkout", "identity", "media", "ingest",
+    "report", "pricing", "fraud", "session", "notify", "geo", "stock", "payout", "quote",
+    "audit", "profile", "feed",
+]
+_SVC_B = ["api", "worker", "gateway", "store", "indexer", "scheduler", "proxy", "cache",
+          "sync", "exporter", "router", "broker"]
+
+
+class Shape:
+    """The vocabulary a corpus draws from, and how it draws components."""
+
+    def __init__(self, name: str):
+        self.name = name
+        if name == "uniform":
+            self.components = COMPONENTS
+            self.organizations = ORGANIZATIONS
+            self.tags = TAGS
+            self.themes = THEMES
+            self.words = (600, 1320)
+            self.cum = None
+        elif name == "zipf":
+            # 300 components: the named ones first, then services. Rank k is drawn with
+            # weight 1 / k^0.78, which puts the first in about 27% of the incidents.
+            extra = [f"{a}-{b}" for a in _SVC_A for b in _SVC_B]
+            random.Random("debrief-corpus-services").shuffle(extra)
+            self.components = COMPONENTS + extra[: 300 - len(COMPONENTS)]
+            prefixes = ORG_PREFIXES + [
+                "Aldergate", "Bramble", "Cobalt", "Driftwood", "Emberly", "Fairhaven",
+                "Gullwing", "Hollow Oak", "Juniper", "Kestrel", "Larkspur", "Moorland",
+                "Nettle", "Oakmont",
+            ]
+            orgs = [f"{p} {x}" for p in prefixes for x in ORG_SUFFIXES]
+            random.Random("debrief-corpus-orgs-zipf").shuffle(orgs)
+            self.organizations = orgs[:200]
+            self.tags = TAGS[:40]
+            self.themes = THEMES + EXTRA_THEMES
+            self.words = (760, 1360)
+            total, cum = 0.0, []
+            for k in range(len(self.components)):
+                total += 1.0 / (k + 1) ** 0.78
+                cum.append(total)
+            self.cum = cum
+        else:
+            raise ValueError(name)
+        self.keywords = theme_keywords(self.themes)
+        self.theme_keys = [key for key, _l, _k in self.themes]
+
+    def pick_components(self, rng: random.Random, k: int) -> list[str]:
+        if self.cum is None:
+            return rng.sample(self.components, k)
+        picked: list[str] = []
+        while len(picked) < k:
+            c = rng.choices(self.components, cum_weights=self.cum)[0]
+            if c not in picked:
+                picked.append(c)
+        return picked
+
+
 class Incident:
     __slots__ = (
         "slug", "title", "date", "year", "severity", "organization", "summary", "impact",
@@ -618,15 +705,15 @@ class Incident:
     )
 
 
-def make_incident(seed: int, i: int) -> Incident:
+def make_incident(seed: int, i: int, shape: Shape) -> Incident:
     rng = random.Random(f"debrief-corpus:{seed}:{i}")
     inc = Incident()
     day = DAY0 + timedelta(days=rng.randrange(DAYS + 1))
     started = day + timedelta(minutes=rng.randrange(24 * 60))
     detected = started + timedelta(minutes=rng.randrange(0, 180))
     resolved = detected + timedelta(minutes=rng.randrange(5, 24 * 60))
-    comps = rng.sample(COMPONENTS, rng.randint(1, 6))
-    others = [c for c in COMPONENTS if c not in comps]
+    comps = shape.pick_components(rng, rng.randint(1, 6))
+    others = [c for c in shape.components if c not in comps]
     c1 = comps[0]
     c2 = comps[1] if len(comps) > 1 else others[rng.randrange(len(others))]
     c3 = comps[2] if len(comps) > 2 else others[rng.randrange(len(others))]
@@ -654,7 +741,7 @@ def make_incident(seed: int, i: int) -> Incident:
     }
     v["consequence"] = consequence.format(**v)
     v["consequence_past"], v["consequence_pp"] = _past(v["consequence"])
-    org = rng.choice(ORGANIZATIONS)
+    org = rng.choice(shape.organizations)
     v["org"] = org
 
     # The form naming two components is used only when the incident has two.
@@ -667,17 +754,20 @@ def make_incident(seed: int, i: int) -> Incident:
     inc.summary = rng.choice(SUMMARIES).format(**v)
     inc.impact = rng.choice(IMPACTS).format(**v)
     inc.components = comps
-    inc.tags = rng.sample(TAGS, rng.randint(1, 4))
+    inc.tags = rng.sample(shape.tags, rng.randint(1, 4))
     inc.started, inc.detected, inc.resolved = rfc3339(started), rfc3339(detected), rfc3339(resolved)
 
     # Lessons: (text, named themes or None, effective themes)
     lessons = []
     for text, named in rng.sample(LESSONS, rng.randint(2, 7)):
         text = text.format(**v)
+        if named and shape.name == "zipf" and rng.random() < 0.5:
+            # Spread named lessons over every theme of the larger vocabulary.
+            named = [rng.choice(shape.theme_keys)]
         if named and rng.random() < 0.7:
             lessons.append((text, named, named))
         else:
-            lessons.append((text, None, themes_for(text)))
+            lessons.append((text, None, themes_for(text, shape.keywords)))
     inc.lessons = lessons
 
     items = []
@@ -689,7 +779,7 @@ def make_incident(seed: int, i: int) -> Incident:
         items.append(item)
     inc.action_items = items
 
-    inc.body, inc.words, inc.code_langs = make_body(rng, v, inc)
+    inc.body, inc.words, inc.code_langs = make_body(rng, v, inc, shape.words)
     return inc
 
 
@@ -770,8 +860,8 @@ def timeline_table(rng: random.Random, v, inc) -> str:
     return "\n".join(rows)
 
 
-def make_body(rng: random.Random, v, inc) -> tuple[str, int, list[str]]:
-    target = rng.randint(600, 1320)
+def make_body(rng: random.Random, v, inc, words_range) -> tuple[str, int, list[str]]:
+    target = rng.randint(*words_range)
     decks = Decks(rng)
     sections = []  # [heading, [blocks]]
     for heading, pool, always in SECTION_KINDS:
@@ -953,7 +1043,7 @@ table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: .
 """
 
 
-def debrief_config() -> str:
+def debrief_config(shape: Shape) -> str:
     lines = [
         "# Written by scripts/corpus.py: a synthetic library for the build-time comparison.",
         f"title = {q(SITE_TITLE)}",
@@ -966,7 +1056,7 @@ def debrief_config() -> str:
         "# The lesson themes are spelled out so that the Hugo and Zola sites, whose themes",
         "# the generator computes with the same keyword rule, get exactly the same ones.",
     ]
-    for key, label, kws in THEMES:
+    for key, label, kws in shape.themes:
         lines += ["", "[[lesson_themes]]", f"key = {q(key)}", f"label = {q(label)}",
                   f"keywords = {qlist(kws)}"]
     return "\n".join(lines) + "\n"
@@ -1287,7 +1377,13 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--only", choices=["debrief", "hugo", "zola"], action="append",
                     help="write only this site (repeatable; default all three)")
+    ap.add_argument("--shape", choices=["uniform", "zipf"], default="uniform",
+                    help="uniform (default): 64 components drawn alike, 80 organizations, "
+                    "42 tags, 12 lesson themes, ~1,000 words; zipf: 300 components drawn "
+                    "with a Zipf-like spread (the first in ~27%% of incidents), 200 "
+                    "organizations, 40 tags, 25 lesson themes, ~1,090 words")
     args = ap.parse_args(argv)
+    shape = Shape(args.shape)
     if args.count < 1:
         ap.error("--count must be at least 1")
     sites = args.only or ["debrief", "hugo", "zola"]
@@ -1303,7 +1399,7 @@ def main(argv=None) -> int:
     }
     if "debrief" in sites:
         os.makedirs(os.path.join(dirs["debrief"], "content", "incidents"))
-        write(os.path.join(dirs["debrief"], "debrief.toml"), debrief_config())
+        write(os.path.join(dirs["debrief"], "debrief.toml"), debrief_config(shape))
     if "hugo" in sites:
         h = dirs["hugo"]
         os.makedirs(os.path.join(h, "content", "incidents"))
@@ -1333,7 +1429,7 @@ def main(argv=None) -> int:
     words = 0
     code_blocks = 0
     for i in range(args.count):
-        inc = make_incident(args.seed, i)
+        inc = make_incident(args.seed, i, shape)
         assert "{{" not in inc.body and "{%" not in inc.body, inc.slug
         words += inc.words
         code_blocks += len(inc.code_langs)
@@ -1349,7 +1445,7 @@ def main(argv=None) -> int:
         if "zola" in sites:
             write(os.path.join(dirs["zola"], "content", "incidents", inc.slug + ".md"),
                   zola_page(inc))
-    print(f"corpus: {args.count} incidents, seed {args.seed}, {words} body words "
+    print(f"corpus: {args.count} incidents, shape {shape.name}, seed {args.seed}, {words} body words "
           f"({words // args.count} per incident), {code_blocks} code blocks -> {out} "
           f"[{', '.join(sites)}]", file=sys.stderr)
     return 0

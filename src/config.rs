@@ -200,6 +200,10 @@ impl PartialEq for DenyPattern {
 /// How many days after an incident a similar one counts as a repeat, by default.
 pub const DEFAULT_REPEAT_WINDOW_DAYS: u32 = 365;
 
+/// How many items a list page shows before it is paginated: 200 incidents make a
+/// component page of about 700 KB, lessons included.
+pub const DEFAULT_PAGINATE_BY: u32 = 200;
+
 /// How front-matter written for another tool is read (SPEC §9).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FrontMatterConfig {
@@ -268,6 +272,10 @@ pub struct Config {
     pub themes_configured: bool,
     /// How many days after an incident a similar one is a repeat of it.
     pub repeat_window_days: u32,
+    /// How many incidents a severity, component, tag or organization page lists
+    /// (lessons and factors for a theme's) before the rest go on further pages;
+    /// 0: every list on one page.
+    pub paginate_by: u32,
     /// The quality warnings.
     pub lint: LintConfig,
     /// What public builds leave out and must never publish.
@@ -293,6 +301,7 @@ struct RawConfig {
     components: Vec<Spanned<ComponentDef>>,
     lesson_themes: Option<Vec<Spanned<RawTheme>>>,
     repeat_window_days: Option<u32>,
+    paginate_by: Option<u32>,
     #[serde(default)]
     lint: RawLint,
     #[serde(default)]
@@ -425,6 +434,7 @@ impl Default for Config {
             themes: with_other(default_themes()),
             themes_configured: false,
             repeat_window_days: DEFAULT_REPEAT_WINDOW_DAYS,
+            paginate_by: DEFAULT_PAGINATE_BY,
             lint: LintConfig::default(),
             public: PublicConfig::default(),
         }
@@ -997,6 +1007,9 @@ pub fn parse_config(text: &str, path: &str) -> (Option<Config>, Diagnostics) {
     }
     if let Some(days) = raw.repeat_window_days {
         config.repeat_window_days = days;
+    }
+    if let Some(per) = raw.paginate_by {
+        config.paginate_by = per;
     }
     let lint = &mut config.lint;
     for (switch, value) in [

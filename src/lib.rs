@@ -98,7 +98,10 @@ pub fn check(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> 
         progress,
         &mut content::Fresh,
         &mut library::Fresh,
-        plain_code,
+        Bodies {
+            plain_code,
+            defer: true,
+        },
     )?;
     if let Some(site) = &loaded.site {
         site.check(progress, &mut loaded.diagnostics);
@@ -127,7 +130,10 @@ pub fn load(options: &BuildOptions, progress: &dyn Progress) -> Result<Loaded> {
         progress,
         &mut content::Fresh,
         &mut library::Fresh,
-        false,
+        Bodies {
+            plain_code: false,
+            defer: true,
+        },
     )
 }
 
@@ -140,7 +146,21 @@ pub fn load_with(
     parser: &mut dyn content::ParseFile,
     renderer: &mut dyn library::RenderBody,
 ) -> Result<Loaded> {
-    load_site(options, progress, parser, renderer, false)
+    // A cache keeps what it renders, so its bodies are held.
+    let bodies = Bodies {
+        plain_code: false,
+        defer: false,
+    };
+    load_site(options, progress, parser, renderer, bodies)
+}
+
+/// How a load renders the bodies of its incidents.
+#[derive(Debug, Clone, Copy)]
+struct Bodies {
+    /// Code blocks are not highlighted.
+    plain_code: bool,
+    /// Each body is rendered again with its page instead of held.
+    defer: bool,
 }
 
 fn load_site(
@@ -148,7 +168,7 @@ fn load_site(
     progress: &dyn Progress,
     parser: &mut dyn content::ParseFile,
     renderer: &mut dyn library::RenderBody,
-    plain_code: bool,
+    bodies: Bodies,
 ) -> Result<Loaded> {
     let mut out = Loaded::default();
     let stage = |stage: Stage| {
@@ -186,7 +206,8 @@ fn load_site(
     let timer = stage(Stage::Library);
     let library_options = library::LibraryOptions {
         selection: options.selection,
-        plain_code,
+        plain_code: bodies.plain_code,
+        defer_bodies: bodies.defer,
     };
     let library = library::build_library_with(
         content,

@@ -156,6 +156,10 @@ pub fn config_toml_with_notes(config: &Config, notes: &[(String, String)]) -> St
         "repeat_window_days = {}",
         config.repeat_window_days
     ));
+    line("# A severity, component, tag or organization page lists this many incidents");
+    line("# (a theme's page this many lessons), then goes on at page/2/, page/3/...;");
+    line("# 0 keeps every list on one page.");
+    line(&format!("paginate_by = {}", config.paginate_by));
     line("");
     line("# The quality warnings of `debrief check` and `debrief build`; set one to false");
     line("# to switch it off. actions: an incident of the most severe severity with no");

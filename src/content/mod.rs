@@ -146,8 +146,15 @@ pub trait ParseFile: Sync {
     /// The file parsed under `config`, with the problems found in it.
     fn parse(&self, file: &SourceFile, config: &Config) -> ParsedFile;
 
+    /// Whether [`ParseFile::keep`] wants the files: when not, each file's text is
+    /// dropped as soon as it is parsed, so that a large library is never held twice.
+    fn keeps_files(&self) -> bool {
+        false
+    }
+
     /// Called once per load, after parsing, with every file of the load and its
-    /// result; a cache keeps them for the next load. The default keeps nothing.
+    /// result when [`ParseFile::keeps_files`]; a cache keeps them for the next load.
+    /// The default keeps nothing.
     fn keep(
         &mut self,
         _config: &Config,
@@ -215,22 +222,42 @@ pub fn load_content_with(
     if !content_dir.is_dir() {
         return Err(Error::NoContent { path: content_dir });
     }
-    let (files, attachments) = read_files(root, &content_dir, diags);
-    let markdown_files: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let (files, attachments) = markdown_files(root, &content_dir, diags);
+    let markdown_files: BTreeSet<String> = files.iter().map(|f| f.rel.clone()).collect();
     let attachments = attachments::describe(attachments, &markdown_files);
     let mut content = Content {
         markdown_files,
         attachments,
         ..Content::default()
     };
-    let parsed: Vec<ParsedFile> = {
+    // Each file is read and parsed on one thread, its text dropped at once unless
+    // the parser keeps it.
+    let keeps = parser.keeps_files();
+    let read: Vec<Result<(Option<SourceFile>, ParsedFile), Diagnostic>> = {
         let parser = &*parser;
         files
-            .par_iter()
-            .map(|file| parser.parse(file, config))
+            .into_par_iter()
+            .map(|file| {
+                let file = file.read()?;
+                let parsed = parser.parse(&file, config);
+                Ok((keeps.then_some(file), parsed))
+            })
             .collect()
     };
-    parser.keep(config, &mut files.into_iter().zip(&parsed));
+    let mut parsed = Vec::with_capacity(read.len());
+    let mut kept = Vec::new();
+    for result in read {
+        match result {
+            Ok((file, one)) => {
+                kept.extend(file);
+                parsed.push(one);
+            }
+            Err(problem) => diags.push(problem),
+        }
+    }
+    if keeps {
+        parser.keep(config, &mut kept.into_iter().zip(&parsed));
+    }
     for ParsedFile { parsed, problems } in parsed {
         for problem in problems {
             diags.push(problem);
@@ -361,11 +388,42 @@ impl LinkPolicy {
 /// Reads every `.md` file under `content/`, in a stable order, and lists the other
 /// files (path on disk, path shown). Symlinks are followed only when they point
 /// inside the site folder; loops are errors.
-fn read_files(
+/// A Markdown file found in `content/`, not read yet.
+struct FoundFile {
+    path: PathBuf,
+    rel: String,
+    stem: String,
+    is_page: bool,
+}
+
+impl FoundFile {
+    /// Reads the file; an unreadable file or one that is not UTF-8 is an error.
+    fn read(self) -> Result<SourceFile, Diagnostic> {
+        let bytes = fs::read(&self.path).map_err(|e| {
+            Diagnostic::error(Location::file(&self.rel), format!("cannot read: {e}"))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            Diagnostic::error(
+                Location::at(&self.rel, utf8_error_pos(&e)),
+                "the file is not valid UTF-8",
+            )
+            .with_help("save it as UTF-8")
+        })?;
+        Ok(SourceFile {
+            path: self.rel,
+            stem: self.stem,
+            is_page: self.is_page,
+            text,
+        })
+    }
+}
+
+/// The Markdown files of `content/`, in walk order, and every other file.
+fn markdown_files(
     root: &Path,
     content_dir: &Path,
     diags: &mut Diagnostics,
-) -> (Vec<SourceFile>, Vec<(PathBuf, String)>) {
+) -> (Vec<FoundFile>, Vec<(PathBuf, String)>) {
     let pages_dir = content_dir.join(PAGES_DIR);
     let mut files = Vec::new();
     let mut others = Vec::new();
@@ -374,29 +432,6 @@ fn read_files(
             others.push((path, rel));
             continue;
         }
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    Location::file(&rel),
-                    format!("cannot read: {e}"),
-                ));
-                continue;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        Location::at(&rel, utf8_error_pos(&e)),
-                        "the file is not valid UTF-8",
-                    )
-                    .with_help("save it as UTF-8"),
-                );
-                continue;
-            }
-        };
         let stem = match attachments::bundle_name(&rel) {
             Some(folder) => folder.to_string(),
             None => path
@@ -404,11 +439,11 @@ fn read_files(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         };
-        files.push(SourceFile {
+        files.push(FoundFile {
             is_page: path.starts_with(&pages_dir),
-            path: rel,
+            path,
+            rel,
             stem,
-            text,
         });
     }
     (files, others)

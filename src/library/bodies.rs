@@ -33,6 +33,51 @@ pub struct Body {
 /// that much is held, for every incident, until the site is written.
 pub const SEARCH_TEXT_CHARS: usize = 1500;
 
+/// What rendering an incident's body when its page is rendered needs, in a build
+/// that does not hold the HTML of every body: the library keeps each body's
+/// Markdown (a third of its HTML's size) and what its links resolve to. The
+/// library's own pass over the bodies, for their headings, summaries, search text,
+/// links and problems, leaves code blocks unhighlighted; they are highlighted here,
+/// once.
+pub struct Deferred {
+    targets: Targets,
+    unsafe_html: bool,
+    plain_code: bool,
+    highlights: markdown::highlight::Highlights,
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred")
+            .field("unsafe_html", &self.unsafe_html)
+            .field("plain_code", &self.plain_code)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deferred {
+    pub(super) fn new(targets: Targets, unsafe_html: bool, plain_code: bool) -> Deferred {
+        Deferred {
+            targets,
+            unsafe_html,
+            plain_code,
+            highlights: markdown::highlight::Highlights::new(),
+        }
+    }
+
+    /// The HTML of the body of the file at `path`: the same as a build that holds
+    /// every body would have (its problems were reported by the library's pass).
+    pub fn html(&self, path: &str, body: &str) -> String {
+        let options = markdown::Options {
+            unsafe_html: self.unsafe_html,
+            highlights: Some(&self.highlights),
+            plain_code: self.plain_code,
+        };
+        let resolver = Resolver::new(&self.targets, path);
+        markdown::render(body, &options, &|link| resolver.resolve(link)).html
+    }
+}
+
 /// Renders one body; implemented by [`Fresh`] and by `serve`'s body cache.
 pub trait RenderBody: Sync {
     /// The body of `job`, rendered or taken from an earlier rendering that still holds.
@@ -216,6 +261,13 @@ impl RenderedBody {
         })
     }
 
+    /// Gives back the memory of the HTML, unless a cache holds it too.
+    fn drop_html(&mut self) {
+        if let Some(output) = Arc::get_mut(&mut self.output) {
+            output.rendered.html = String::new();
+        }
+    }
+
     /// The rendering, its problems and fragment links.
     pub fn output(&self) -> &BodyOutput {
         &self.output
@@ -243,14 +295,16 @@ pub struct RenderedBodies {
 }
 
 /// Renders every body of the selection and of the unparsed files, in parallel, then
-/// drops the Markdown of the published ones: a large library would otherwise hold
-/// every body twice while its pages render.
+/// drops the Markdown of the published ones unless `keep_incidents`, when their
+/// pages render their bodies again ([`Deferred`]): a large library would otherwise
+/// hold every body twice while its pages render.
 pub(super) fn render_all(
     selected: &mut Selected,
     unparsed: &[Unparsed],
     options: &markdown::Options<'_>,
     targets: &Targets,
     renderer: &dyn RenderBody,
+    keep_incidents: bool,
 ) -> RenderedBodies {
     let render = |path: &str, body: &str, body_line: usize| {
         renderer.render(&BodyJob {
@@ -264,15 +318,24 @@ pub(super) fn render_all(
     let incidents = selected
         .incidents
         .par_iter()
-        .map(|i| render(&i.path, &i.body, i.body_line))
+        .map(|i| {
+            let mut body = render(&i.path, &i.body, i.body_line);
+            if keep_incidents {
+                // Its page renders it again: hold none of the HTML meanwhile.
+                body.drop_html();
+            }
+            body
+        })
         .collect();
     let pages = selected
         .pages
         .par_iter()
         .map(|p| render(&p.path, &p.body, p.body_line))
         .collect();
-    for incident in &mut selected.incidents {
-        drop(std::mem::take(&mut incident.body));
+    if !keep_incidents {
+        for incident in &mut selected.incidents {
+            drop(std::mem::take(&mut incident.body));
+        }
     }
     for page in &mut selected.pages {
         drop(std::mem::take(&mut page.body));
@@ -288,8 +351,11 @@ pub(super) fn render_all(
     }
 }
 
-/// The body as the library keeps it.
-pub(super) fn to_body(mut rendered: Rendered) -> Body {
+/// The body as the library keeps it; without its HTML when its page renders it.
+pub(super) fn to_body(mut rendered: Rendered, keep_html: bool) -> Body {
+    if !keep_html {
+        rendered.html = String::new();
+    }
     // The strings grew by doubling while rendering; every body is held until the
     // pages are written, so give the slack back.
     rendered.html.shrink_to_fit();

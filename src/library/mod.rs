@@ -27,7 +27,7 @@ use crate::diag::Diagnostics;
 use crate::markdown::{self, Rendered};
 
 pub use bodies::{
-    Body, BodyJob, Fresh, RenderBody, RenderedBodies, RenderedBody, SEARCH_TEXT_CHARS,
+    Body, BodyJob, Deferred, Fresh, RenderBody, RenderedBodies, RenderedBody, SEARCH_TEXT_CHARS,
 };
 pub use fragments::INCIDENT_SECTION_IDS;
 pub use ix::{
@@ -59,6 +59,9 @@ pub struct LibraryOptions {
     /// Leave code blocks unhighlighted (their languages are still checked): for a
     /// build whose HTML is not kept.
     pub plain_code: bool,
+    /// Keep no incident body's HTML: each is rendered again when its page is
+    /// ([`Library::body_html`]), so that memory does not grow with every body's HTML.
+    pub defer_bodies: bool,
 }
 
 /// A lesson with its themes resolved.
@@ -176,6 +179,8 @@ pub struct Library {
     pub urls: Urls,
     /// Whether this is a public build (SPEC §11).
     pub public: bool,
+    /// When the incidents' bodies are rendered with their pages: what that needs.
+    pub deferred: Option<std::sync::Arc<Deferred>>,
 }
 
 /// A file of `content/` that a published page links, and where it is published.
@@ -190,6 +195,15 @@ pub struct PublishedFile {
 }
 
 impl Library {
+    /// The HTML of incident `n`'s body: held, or rendered now from its Markdown.
+    pub fn body_html(&self, n: IncidentIx) -> std::borrow::Cow<'_, str> {
+        let entry = &self.incidents[n];
+        match &self.deferred {
+            Some(deferred) => (deferred.html(&entry.incident.path, &entry.incident.body)).into(),
+            None => entry.body.html.as_str().into(),
+        }
+    }
+
     /// The themes that at least one lesson uses, in theme order.
     pub fn used_themes(&self) -> impl Iterator<Item = (ThemeIx, &ThemeEntry)> {
         self.themes.indexed().filter(|(_, t)| !t.lessons.is_empty())
@@ -253,12 +267,21 @@ pub fn build_library_with(
 
     // Every body, then the fragment links between them; the renderer keeps them.
     let highlights = markdown::highlight::Highlights::new();
+    // Deferred bodies keep no HTML from this pass, so it needs no highlighting.
+    let defer = options.defer_bodies;
     let markdown = markdown::Options {
         unsafe_html: config.markdown.unsafe_html,
         highlights: Some(&highlights),
-        plain_code: options.plain_code,
+        plain_code: options.plain_code || defer,
     };
-    let bodies = bodies::render_all(&mut selected, &unparsed, &markdown, &targets, &*renderer);
+    let bodies = bodies::render_all(
+        &mut selected,
+        &unparsed,
+        &markdown,
+        &targets,
+        &*renderer,
+        defer,
+    );
     fragments::check(&selected, &bodies, &mut problems);
     let files = published_files(&bodies, &targets);
     let mut this_build = (selected.incidents.iter().map(|i| i.path.as_str()))
@@ -289,6 +312,7 @@ pub fn build_library_with(
                 names,
                 (lessons, factors),
                 config,
+                !defer,
             )
         })
         .collect();
@@ -301,15 +325,9 @@ pub fn build_library_with(
         .position(|t| t.key == crate::config::OTHER_THEME);
     let keys: Vec<repeats::Keys> = incidents.iter().map(|e| repeat_keys(e, other)).collect();
     let found = repeats::repeats(&keys, config.repeat_window_days);
-    let days: Vec<i32> = keys.iter().map(|k| k.day).collect();
-    for (entry, (repeats, later)) in incidents.iter_mut().zip(found) {
-        entry.repeat_after = (entry.incident.action_items.iter())
-            .map(|item| {
-                let done = day_number(item.done_on.filter(|_| item.status == ActionStatus::Done)?);
-                later.iter().copied().find(|b| days[b.index()] > done)
-            })
-            .collect();
+    for (entry, (repeats, repeat_after)) in incidents.iter_mut().zip(found) {
         entry.repeats = repeats;
+        entry.repeat_after = repeat_after;
     }
 
     // The indexes, read from the entries.
@@ -332,7 +350,7 @@ pub fn build_library_with(
         .zip(page_bodies)
         .map(|(page, body)| PageEntry {
             rel: rel::page(&page.slug.value),
-            body: bodies::to_body(body.into_rendered()),
+            body: bodies::to_body(body.into_rendered(), true),
             page,
         })
         .collect();
@@ -352,6 +370,10 @@ pub fn build_library_with(
         files,
         urls,
         public: options.selection.public_only,
+        deferred: defer.then(|| {
+            let unsafe_html = config.markdown.unsafe_html;
+            std::sync::Arc::new(Deferred::new(targets, unsafe_html, options.plain_code))
+        }),
     }
 }
 
@@ -383,6 +405,7 @@ fn entry(
     names: IncidentNames,
     (lessons, factors): (Vec<Lesson>, Vec<Lesson>),
     config: &Config,
+    keep_html: bool,
 ) -> Entry {
     let severity = config
         .severities
@@ -406,7 +429,7 @@ fn entry(
         lessons,
         factors,
         summary,
-        body: bodies::to_body(rendered),
+        body: bodies::to_body(rendered, keep_html),
         related: Vec::new(),
         repeats: Repeats::default(),
         repeat_after: Vec::new(),
@@ -428,6 +451,14 @@ fn repeat_keys(entry: &Entry, other: Option<usize>) -> repeats::Keys {
         day: day_number(entry.incident.date),
         components: entry.components.clone(),
         themes,
+        done_days: (entry.incident.action_items.iter())
+            .map(|item| {
+                (item.status == ActionStatus::Done)
+                    .then_some(item.done_on)
+                    .flatten()
+                    .map(day_number)
+            })
+            .collect(),
     }
 }
 

@@ -13,7 +13,7 @@
 //! `Kubernetes`, say), an incident can repeat hundreds of others: each side keeps
 //! the [`LISTED`] nearest with what they share, and counts the rest.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
@@ -31,6 +31,8 @@ pub(super) struct Keys {
     pub components: Vec<ComponentIx>,
     /// The themes of its lessons and factors, `other` left out, sorted, each once.
     pub themes: Vec<ThemeIx>,
+    /// For each action item: the day it was done, for done items with `done_on`.
+    pub done_days: Vec<Option<i32>>,
 }
 
 /// One incident repeating another, seen from either side.
@@ -58,9 +60,15 @@ pub struct Repeats {
 }
 
 /// For each incident (in library order, newest first, so that days never increase),
-/// its repeats, and every later incident that repeats it, nearest first (for the
-/// action items that a repeat followed; not kept).
-pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Repeats, Vec<IncidentIx>)> {
+/// its repeats, and for each of its action items the nearest later repeat whose day
+/// is after the item's `done_days` entry.
+///
+/// Nothing is collected per pair: within one (component, theme) list the incidents
+/// of a window are one run of positions, so each incident counts the distinct
+/// incidents of its runs with a marker array, and takes the nearest ones from the
+/// ends of the runs. A library where thousands of incidents share `etcd` and a
+/// theme has millions of pairs; this holds none of them.
+pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Repeats, Vec<Option<IncidentIx>>)> {
     let window = i32::try_from(window_days).unwrap_or(i32::MAX);
     let mut postings: HashMap<(ComponentIx, ThemeIx), Vec<usize>> = HashMap::new();
     for (n, k) in keys.iter().enumerate() {
@@ -70,52 +78,113 @@ pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Repeats, Vec<Inci
             }
         }
     }
-    // Earlier incidents each one repeats.
-    let earlier: Vec<Vec<usize>> = (0..keys.len())
+    (0..keys.len())
         .into_par_iter()
-        .map(|b| {
-            let kb = &keys[b];
-            let first_day = kb.day.saturating_sub(window);
-            let mut found = BTreeSet::new();
-            for &c in &kb.components {
-                for &t in &kb.themes {
-                    let list = &postings[&(c, t)];
-                    // Days fall along the list: skip those on or after B's day, stop
-                    // before those more than the window before it.
-                    let from = list.partition_point(|&a| keys[a].day >= kb.day);
-                    let to = list.partition_point(|&a| keys[a].day >= first_day);
-                    found.extend(list[from..to.max(from)].iter().copied());
-                }
-            }
-            found.into_iter().collect()
-        })
-        .collect();
-    // The same pairs from the earlier side: later incidents, nearest first.
-    let mut later: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
-    for (b, list) in earlier.iter().enumerate().rev() {
-        for &a in list {
-            later[a].push(b);
+        .map_init(
+            || Marks::new(keys.len()),
+            |marks, n| repeats_of(n, keys, &postings, window, marks),
+        )
+        .collect()
+}
+
+/// The repeats of incident `n`, read from the runs of its (component, theme) lists.
+fn repeats_of(
+    n: usize,
+    keys: &[Keys],
+    postings: &HashMap<(ComponentIx, ThemeIx), Vec<usize>>,
+    window: i32,
+    marks: &mut Marks,
+) -> (Repeats, Vec<Option<IncidentIx>>) {
+    let k = &keys[n];
+    let day = |a: &usize| keys[*a].day;
+    let last_day = k.day.saturating_add(window);
+    let first_day = k.day.saturating_sub(window);
+    // For each list: the run of earlier incidents (after this day's, within the
+    // window) and the run of later ones (after this day, within the window).
+    let mut earlier: Vec<&[usize]> = Vec::new();
+    let mut later: Vec<&[usize]> = Vec::new();
+    for &c in &k.components {
+        for &t in &k.themes {
+            let list = &postings[&(c, t)];
+            let newer = list.partition_point(|a| day(a) > last_day);
+            let after = list.partition_point(|a| day(a) > k.day);
+            let from = list.partition_point(|a| day(a) >= k.day);
+            let to = list.partition_point(|a| day(a) >= first_day);
+            later.push(&list[newer..after]);
+            earlier.push(&list[from..to.max(from)]);
         }
     }
-    earlier
-        .into_iter()
-        .zip(later)
-        .enumerate()
-        .map(|(n, (earlier, later))| {
-            let listed = |list: &[usize]| -> Vec<Repeat> {
-                (list.iter().take(LISTED))
-                    .map(|&other| shared(&keys[n], other, &keys[other]))
-                    .collect()
-            };
-            let repeats = Repeats {
-                earlier: listed(&earlier),
-                earlier_count: earlier.len(),
-                later: listed(&later),
-                later_count: later.len(),
-            };
-            (repeats, later.into_iter().map(IncidentIx::new).collect())
+    let earlier_count = marks.count(&earlier);
+    let later_count = marks.count(&later);
+    // Nearest first: the lowest positions of the earlier runs, the highest of the later.
+    let mut nearest_earlier: Vec<usize> = (earlier.iter())
+        .flat_map(|run| run.iter().take(LISTED).copied())
+        .collect();
+    nearest_earlier.sort_unstable();
+    nearest_earlier.dedup();
+    let mut nearest_later: Vec<usize> = (later.iter())
+        .flat_map(|run| run.iter().rev().take(LISTED).copied())
+        .collect();
+    nearest_later.sort_unstable_by(|a, b| b.cmp(a));
+    nearest_later.dedup();
+    let listed = |list: &[usize]| -> Vec<Repeat> {
+        (list.iter().take(LISTED))
+            .map(|&other| shared(k, other, &keys[other]))
+            .collect()
+    };
+    let repeats = Repeats {
+        earlier: listed(&nearest_earlier),
+        earlier_count,
+        later: listed(&nearest_later),
+        later_count,
+    };
+    // The nearest later repeat after a day: in each run, the last incident still
+    // after that day.
+    let after_done = (k.done_days.iter())
+        .map(|done| {
+            let done = (*done)?;
+            (later.iter())
+                .filter_map(|run| {
+                    let p = run.partition_point(|a| day(a) > done);
+                    p.checked_sub(1).map(|p| run[p])
+                })
+                .max()
+                .map(IncidentIx::new)
         })
-        .collect()
+        .collect();
+    (repeats, after_done)
+}
+
+/// A marker per incident, to count the distinct incidents of several runs without
+/// a set: an incident is counted when its marker is not the current stamp.
+struct Marks {
+    stamps: Vec<u32>,
+    stamp: u32,
+}
+
+impl Marks {
+    fn new(len: usize) -> Marks {
+        Marks {
+            stamps: vec![0; len],
+            stamp: 0,
+        }
+    }
+
+    fn count(&mut self, runs: &[&[usize]]) -> usize {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.fill(0);
+            self.stamp = 1;
+        }
+        let mut count = 0;
+        for &a in runs.iter().flat_map(|run| run.iter()) {
+            if self.stamps[a] != self.stamp {
+                self.stamps[a] = self.stamp;
+                count += 1;
+            }
+        }
+        count
+    }
 }
 
 /// What incident `this` shares with incident `other`, seen from `this`.
@@ -142,10 +211,11 @@ mod tests {
             day,
             components: components.iter().map(|&c| ComponentIx::new(c)).collect(),
             themes: themes.iter().map(|&t| ThemeIx::new(t)).collect(),
+            done_days: Vec::new(),
         }
     }
 
-    fn pairs(found: &[(Repeats, Vec<IncidentIx>)]) -> Vec<(usize, usize)> {
+    fn pairs(found: &[(Repeats, Vec<Option<IncidentIx>>)]) -> Vec<(usize, usize)> {
         let mut pairs = Vec::new();
         for (b, (r, _)) in found.iter().enumerate() {
             pairs.extend(r.earlier.iter().map(|r| (b, r.incident.index())));
@@ -227,17 +297,93 @@ mod tests {
 
     #[test]
     fn each_side_lists_the_nearest_and_counts_the_rest() {
-        let library: Vec<Keys> = (0..25).map(|n| keys(100 - n, &[0], &[0])).collect();
+        let mut library: Vec<Keys> = (0..25).map(|n| keys(100 - n, &[0], &[0])).collect();
+        // The oldest (day 76) has items done on days 80, 100 and on no day.
+        library[24].done_days = vec![Some(80), Some(100), None];
         let found = repeats(&library, 365);
         let (newest, _) = &found[0];
         assert_eq!(newest.earlier_count, 24);
         assert_eq!(newest.earlier.len(), LISTED);
         assert_eq!(newest.earlier[0].incident, IncidentIx::new(1));
-        let (oldest, all_later) = &found[24];
+        let (oldest, after_done) = &found[24];
         assert_eq!(oldest.later_count, 24);
         assert_eq!(oldest.later.len(), LISTED);
         assert_eq!(oldest.later[0].incident, IncidentIx::new(23));
-        assert_eq!(all_later.len(), 24);
-        assert_eq!(all_later.last(), Some(&IncidentIx::new(0)));
+        // Day 81 is the first repeat after day 80; none is after day 100.
+        assert_eq!(after_done, &[Some(IncidentIx::new(19)), None, None]);
+    }
+
+    /// Every pair by the rule itself, for comparison: (earlier of each, later of each).
+    fn by_the_rule(keys: &[Keys], window: i32) -> Vec<(Vec<usize>, Vec<usize>)> {
+        let repeats = |b: &Keys, a: &Keys| {
+            a.day < b.day
+                && b.day - a.day <= window
+                && b.components.iter().any(|c| a.components.contains(c))
+                && b.themes.iter().any(|t| a.themes.contains(t))
+        };
+        (0..keys.len())
+            .map(|n| {
+                let earlier = (0..keys.len())
+                    .filter(|&a| repeats(&keys[n], &keys[a]))
+                    .collect();
+                let mut later: Vec<usize> = (0..keys.len())
+                    .filter(|&b| repeats(&keys[b], &keys[n]))
+                    .collect();
+                later.reverse();
+                (earlier, later)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counts_nearest_and_repeats_after_done_agree_with_the_rule() {
+        // A small pseudo-random library, many shared keys and same-day ties.
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            usize::try_from((seed >> 33) % n).unwrap_or(0)
+        };
+        let mut days: Vec<i32> = (0..300)
+            .map(|_| i32::try_from(next(400)).unwrap_or(0))
+            .collect();
+        days.sort_unstable_by(|a, b| b.cmp(a));
+        let library: Vec<Keys> = days
+            .iter()
+            .map(|&day| {
+                let mut k = keys(day, &[], &[]);
+                let mut components: Vec<usize> = (0..1 + next(3)).map(|_| next(6)).collect();
+                components.sort_unstable();
+                components.dedup();
+                let mut themes: Vec<usize> = (0..1 + next(3)).map(|_| next(5)).collect();
+                themes.sort_unstable();
+                themes.dedup();
+                k.components = components.into_iter().map(ComponentIx::new).collect();
+                k.themes = themes.into_iter().map(ThemeIx::new).collect();
+                k.done_days = vec![Some(day + i32::try_from(next(60)).unwrap_or(0)), None];
+                k
+            })
+            .collect();
+        for window in [0, 15, 90, 1000] {
+            let found = repeats(&library, u32::try_from(window).unwrap_or(0));
+            let expected = by_the_rule(&library, window);
+            for (n, ((r, after), (earlier, later))) in found.iter().zip(&expected).enumerate() {
+                assert_eq!(
+                    r.earlier_count,
+                    earlier.len(),
+                    "incident {n}, window {window}"
+                );
+                assert_eq!(r.later_count, later.len(), "incident {n}, window {window}");
+                let ids =
+                    |list: &[Repeat]| list.iter().map(|r| r.incident.index()).collect::<Vec<_>>();
+                assert_eq!(ids(&r.earlier), earlier[..earlier.len().min(LISTED)]);
+                assert_eq!(ids(&r.later), later[..later.len().min(LISTED)]);
+                let done = library[n].done_days[0].unwrap_or(0);
+                let nearest = later.iter().copied().find(|&b| library[b].day > done);
+                assert_eq!(after[0].map(IncidentIx::index), nearest, "incident {n}");
+                assert_eq!(after[1], None);
+            }
+        }
     }
 }

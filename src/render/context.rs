@@ -151,8 +151,9 @@ pub(crate) struct IncidentView<'a> {
     pub authors: &'a [String],
     /// Link to the original write-up.
     pub source: Option<&'a str>,
-    /// The rendered body, safe to embed.
-    pub body_html: &'a str,
+    /// The rendered body, safe to embed: rendered for this page when the library
+    /// does not hold it.
+    pub body_html: std::borrow::Cow<'a, str>,
     /// The body's headings.
     pub toc: Vec<TocEntryView<'a>>,
     /// Lessons, each with its themes.
@@ -565,4 +566,36 @@ mod tests {
         let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
         assert_eq!(display_time(ts, &berlin), "2023-02-07 10:12 CET");
     }
+}
+
+/// Where one page of a paginated list is among the others.
+#[derive(Debug, Serialize)]
+pub(crate) struct PaginationView {
+    /// This page's number, from 1.
+    pub page: u32,
+    /// How many pages the list takes.
+    pub pages: u32,
+    /// How many items the list has in all.
+    pub total: usize,
+    /// The position of this page's first item in the list, from 1.
+    pub first: usize,
+    /// The position of its last item.
+    pub last: usize,
+    /// The path of the page before, if any.
+    pub previous: Option<String>,
+    /// The path of the page after, if any.
+    pub next: Option<String>,
+    /// Every page of the list.
+    pub links: Vec<PageLinkView>,
+}
+
+/// A link to one page of a paginated list.
+#[derive(Debug, Serialize)]
+pub(crate) struct PageLinkView {
+    /// Its number, from 1.
+    pub number: u32,
+    /// Its path.
+    pub url: String,
+    /// Whether it is the page being rendered.
+    pub current: bool,
 }

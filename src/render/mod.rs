@@ -38,7 +38,7 @@ use crate::library::{
 };
 use crate::markdown::highlight;
 use crate::progress::{Progress, Stage};
-use context::{AssetsView, NavView};
+use context::{AssetsView, NavView, PageLinkView, PaginationView};
 use page_context::{
     ActionsContext, BaseContext, ComponentContext, ComponentsContext, FactorsContext, FeedContext,
     IncidentContext, IndexContext, LessonsContext, NotFoundContext, OrganizationContext,
@@ -85,6 +85,9 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Temp
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    // Tera's own escaping also writes every `/` as `&#x2F;`, which HTML does not
+    // need: on a page listing every incident it was a sixth of the bytes.
+    tera.set_escape_fn(crate::html::escape_html);
     tera.register_filter("json_attr", json_attr);
     let list: Vec<(&str, &str)> = names
         .iter()
@@ -121,14 +124,15 @@ enum Job {
     Home,
     Incidents,
     Incident(IncidentIx),
-    Severity(SeverityIx),
+    /// A list's page: its number counts from 0, the first at the list's own URL.
+    Severity(SeverityIx, u32),
     Components,
-    Component(ComponentIx),
+    Component(ComponentIx, u32),
     Lessons,
-    Theme(ThemeIx),
+    Theme(ThemeIx, u32),
     Factors,
-    Tag(TagIx),
-    Organization(OrganizationIx),
+    Tag(TagIx, u32),
+    Organization(OrganizationIx, u32),
     Actions,
     Stats,
     Search,
@@ -402,16 +406,30 @@ impl Prepared {
     /// check; the sitemap still lists every page).
     fn with_pages(library: &Library, config: &Config, wanted: impl Fn(Job) -> bool) -> Prepared {
         let urls = &library.urls;
+        let per = config.paginate_by;
         let mut jobs = vec![Job::Home, Job::Incidents];
         jobs.extend(library.incidents.ids().map(Job::Incident));
-        jobs.extend(library.by_severity.ids().map(Job::Severity));
+        for (s, list) in library.by_severity.indexed() {
+            jobs.extend((0..page_count(list.len(), per)).map(|k| Job::Severity(s, k)));
+        }
         jobs.push(Job::Components);
-        jobs.extend(library.components.ids().map(Job::Component));
+        for (c, term) in library.components.indexed() {
+            let pages = page_count(term.incidents.len(), per);
+            jobs.extend((0..pages).map(|k| Job::Component(c, k)));
+        }
         jobs.push(Job::Lessons);
-        jobs.extend(library.themes_with_pages().map(|(t, _)| Job::Theme(t)));
+        for (t, theme) in library.themes_with_pages() {
+            let pages = page_count(theme.lessons.len().max(theme.factors.len()), per);
+            jobs.extend((0..pages).map(|k| Job::Theme(t, k)));
+        }
         jobs.push(Job::Factors);
-        jobs.extend(library.tags.ids().map(Job::Tag));
-        jobs.extend(library.organizations.ids().map(Job::Organization));
+        for (t, term) in library.tags.indexed() {
+            jobs.extend((0..page_count(term.incidents.len(), per)).map(|k| Job::Tag(t, k)));
+        }
+        for (o, term) in library.organizations.indexed() {
+            let pages = page_count(term.incidents.len(), per);
+            jobs.extend((0..pages).map(|k| Job::Organization(o, k)));
+        }
         jobs.extend([Job::Actions, Job::Stats, Job::Search]);
         jobs.extend(library.pages.ids().map(Job::Page));
         jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
@@ -545,11 +563,13 @@ impl<'a> SiteRenderer<'a> {
                 };
                 self.to_context(i, &ctx)
             }
-            Job::Severity(s) => {
+            Job::Severity(s, k) => {
+                let list = &library.by_severity[s];
                 let ctx = SeverityContext {
                     base,
                     severity: views.severity(s),
-                    incidents: views.summaries(&library.by_severity[s]),
+                    incidents: views.summaries(self.page_of(list, k)),
+                    pagination: self.pagination(job, list.len(), k),
                 };
                 self.to_context(i, &ctx)
             }
@@ -561,8 +581,9 @@ impl<'a> SiteRenderer<'a> {
                 };
                 self.to_context(i, &ctx)
             }
-            Job::Component(c) => {
-                let incidents = &library.components[c].incidents;
+            Job::Component(c, k) => {
+                let all = &library.components[c].incidents;
+                let incidents = self.page_of(all, k);
                 // Grouped here, in one pass, rather than by filtering every lesson
                 // for every incident in the template.
                 let with_lessons = incidents
@@ -578,6 +599,10 @@ impl<'a> SiteRenderer<'a> {
                         .flat_map(|n| views.incident_lessons(n))
                         .collect(),
                     lesson_groups: with_lessons.map(|n| views.lesson_group(n)).collect(),
+                    lesson_count: (all.iter())
+                        .map(|&n| library.incidents[n].lessons.len())
+                        .sum(),
+                    pagination: self.pagination(job, all.len(), k),
                 };
                 self.to_context(i, &ctx)
             }
@@ -586,7 +611,7 @@ impl<'a> SiteRenderer<'a> {
                     base,
                     themes: library
                         .used_themes()
-                        .map(|(t, _)| views.index_theme(t))
+                        .map(|(t, theme)| views.index_theme(t, self.shown(theme.lessons.len())))
                         .collect(),
                     lesson_count: library.incidents.iter().map(|e| e.lessons.len()).sum(),
                     incident_count: library
@@ -597,12 +622,17 @@ impl<'a> SiteRenderer<'a> {
                 };
                 self.to_context(i, &ctx)
             }
-            Job::Theme(t) => {
+            Job::Theme(t, k) => {
+                let theme = &library.themes[t];
+                let lessons = self.page_of(&theme.lessons, k);
+                let factors = self.page_of(&theme.factors, k);
+                let total = theme.lessons.len().max(theme.factors.len());
                 let ctx = ThemeContext {
                     base,
                     theme: views.theme(t),
-                    lessons: views.theme_lessons(t),
-                    factors: views.theme_factors(t, true),
+                    lessons: views.theme_lessons(t, lessons),
+                    factors: views.theme_factors(t, factors, true),
+                    pagination: self.pagination(job, total, k),
                 };
                 self.to_context(i, &ctx)
             }
@@ -610,7 +640,7 @@ impl<'a> SiteRenderer<'a> {
                 let ctx = FactorsContext {
                     base,
                     themes: (library.factor_themes())
-                        .map(|(t, _)| views.factors_theme(t))
+                        .map(|(t, theme)| views.factors_theme(t, self.shown(theme.factors.len())))
                         .collect(),
                     factor_count: library.incidents.iter().map(|e| e.factors.len()).sum(),
                     incident_count: (library.incidents.iter())
@@ -619,21 +649,23 @@ impl<'a> SiteRenderer<'a> {
                 };
                 self.to_context(i, &ctx)
             }
-            Job::Tag(t) => {
+            Job::Tag(t, k) => {
                 let term = &library.tags[t];
                 let ctx = TagContext {
                     base,
                     tag: views.term(term),
-                    incidents: views.summaries(&term.incidents),
+                    incidents: views.summaries(self.page_of(&term.incidents, k)),
+                    pagination: self.pagination(job, term.incidents.len(), k),
                 };
                 self.to_context(i, &ctx)
             }
-            Job::Organization(o) => {
+            Job::Organization(o, k) => {
                 let term = &library.organizations[o];
                 let ctx = OrganizationContext {
                     base,
                     organization: views.term(term),
-                    incidents: views.summaries(&term.incidents),
+                    incidents: views.summaries(self.page_of(&term.incidents, k)),
+                    pagination: self.pagination(job, term.incidents.len(), k),
                 };
                 self.to_context(i, &ctx)
             }
@@ -692,6 +724,57 @@ impl<'a> SiteRenderer<'a> {
     }
 
     /// The variables every page has, for the page at `location`.
+    /// How many of a theme's `len` lessons (or factors) the lessons (or factors)
+    /// index shows: all of them, unless its own page is paginated; then the
+    /// [`INDEX_PREVIEW`] newest, with a link to the rest.
+    fn shown(&self, len: usize) -> usize {
+        if page_count(len, self.config.paginate_by) > 1 {
+            INDEX_PREVIEW
+        } else {
+            len
+        }
+    }
+
+    /// The items of page `k` of a list.
+    fn page_of<'l, T>(&self, list: &'l [T], k: u32) -> &'l [T] {
+        let per = self.config.paginate_by as usize;
+        if per == 0 {
+            return list;
+        }
+        let start = (k as usize).saturating_mul(per).min(list.len());
+        &list[start..(start + per).min(list.len())]
+    }
+
+    /// Where page `k` of a list of `total` items is and how to reach the others;
+    /// `None` when the list fits on one page.
+    fn pagination(&self, job: Job, total: usize, k: u32) -> Option<PaginationView> {
+        let per = self.config.paginate_by;
+        let pages = page_count(total, per);
+        if pages < 2 {
+            return None;
+        }
+        let urls = &self.library.urls;
+        let url = |k: u32| urls.path(&job_rel(self.library, self.config, job.on_page(k)));
+        let per = per as usize;
+        let first = k as usize * per;
+        Some(PaginationView {
+            page: k + 1,
+            pages,
+            total,
+            first: first + 1,
+            last: (first + per).min(total),
+            previous: k.checked_sub(1).map(url),
+            next: (k + 1 < pages).then(|| url(k + 1)),
+            links: (0..pages)
+                .map(|p| PageLinkView {
+                    number: p + 1,
+                    url: url(p),
+                    current: p == k,
+                })
+                .collect(),
+        })
+    }
+
     fn base(&self, location: &str) -> BaseContext<'_> {
         let urls = &self.library.urls;
         BaseContext {
@@ -821,14 +904,14 @@ impl Job {
         match self {
             Job::Home | Job::Incidents => "index.html",
             Job::Incident(_) => "incident.html",
-            Job::Severity(_) => "severity.html",
+            Job::Severity(..) => "severity.html",
             Job::Components => "components.html",
-            Job::Component(_) => "component.html",
+            Job::Component(..) => "component.html",
             Job::Lessons => "lessons.html",
-            Job::Theme(_) => "theme.html",
+            Job::Theme(..) => "theme.html",
             Job::Factors => "factors.html",
-            Job::Tag(_) => "tag.html",
-            Job::Organization(_) => "organization.html",
+            Job::Tag(..) => "tag.html",
+            Job::Organization(..) => "organization.html",
             Job::Actions => "actions.html",
             Job::Stats => "stats.html",
             Job::Search => "search.html",
@@ -847,12 +930,50 @@ impl Job {
             self,
             Job::Home
                 | Job::Incidents
-                | Job::Severity(_)
+                | Job::Severity(..)
                 | Job::Lessons
                 | Job::Factors
                 | Job::Actions
                 | Job::Stats
         )
+    }
+}
+
+impl Job {
+    /// The same list's page `k`; other jobs are themselves.
+    fn on_page(self, k: u32) -> Job {
+        match self {
+            Job::Severity(s, _) => Job::Severity(s, k),
+            Job::Component(c, _) => Job::Component(c, k),
+            Job::Theme(t, _) => Job::Theme(t, k),
+            Job::Tag(t, _) => Job::Tag(t, k),
+            Job::Organization(o, _) => Job::Organization(o, k),
+            other => other,
+        }
+    }
+}
+
+/// How many lessons or factors of a theme with a paginated page the lessons and
+/// factors indexes show: without a limit, the lessons index of 10,000 incidents
+/// was 36 MB.
+pub const INDEX_PREVIEW: usize = 10;
+
+/// How many pages a list of `len` items takes at `per` items a page (0: one page).
+fn page_count(len: usize, per: u32) -> u32 {
+    let per = per as usize;
+    if per == 0 || len <= per {
+        return 1;
+    }
+    u32::try_from(len.div_ceil(per)).unwrap_or(u32::MAX)
+}
+
+/// The location of page `k` (from 0) of a list whose first page is at `rel`:
+/// `rel/page/<k + 1>/`.
+fn paged(rel: String, k: u32) -> String {
+    if k == 0 {
+        rel
+    } else {
+        format!("{rel}page/{}/", k + 1)
     }
 }
 
@@ -877,14 +998,14 @@ fn job_rel(library: &Library, config: &Config, job: Job) -> String {
         Job::Home => String::new(),
         Job::Incidents => rel::INCIDENTS.into(),
         Job::Incident(n) => library.incidents[n].rel.clone(),
-        Job::Severity(s) => rel::severity(&config.severities[s.index()].key),
+        Job::Severity(s, k) => paged(rel::severity(&config.severities[s.index()].key), k),
         Job::Components => rel::COMPONENTS.into(),
-        Job::Component(c) => library.components[c].rel.clone(),
+        Job::Component(c, k) => paged(library.components[c].rel.clone(), k),
         Job::Lessons => rel::LESSONS.into(),
-        Job::Theme(t) => library.themes[t].rel.clone(),
+        Job::Theme(t, k) => paged(library.themes[t].rel.clone(), k),
         Job::Factors => rel::FACTORS.into(),
-        Job::Tag(t) => library.tags[t].rel.clone(),
-        Job::Organization(o) => library.organizations[o].rel.clone(),
+        Job::Tag(t, k) => paged(library.tags[t].rel.clone(), k),
+        Job::Organization(o, k) => paged(library.organizations[o].rel.clone(), k),
         Job::Actions => rel::ACTIONS.into(),
         Job::Stats => rel::STATS.into(),
         Job::Search => rel::SEARCH.into(),

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::context::{
     ActionGroupView, ActionView, AssetsView, ComponentGroupView, ComponentView, FacetsView,
-    IncidentView, LessonGroupView, LessonView, NavView, PageView, SeverityView, SiteView,
-    SummaryView, TermView, ThemeView,
+    IncidentView, LessonGroupView, LessonView, NavView, PageView, PaginationView, SeverityView,
+    SiteView, SummaryView, TermView, ThemeView,
 };
 use super::stats::StatsView;
 
@@ -68,8 +68,10 @@ pub(crate) struct SeverityContext<'a> {
     pub base: BaseContext<'a>,
     /// The severity.
     pub severity: &'a SeverityView<'a>,
-    /// Its incidents, newest first.
+    /// Its incidents, newest first (this page's).
     pub incidents: Vec<SummaryView<'a>>,
+    /// Which page of the list this is, when it takes several.
+    pub pagination: Option<PaginationView>,
 }
 
 /// `components.html`.
@@ -92,12 +94,16 @@ pub(crate) struct ComponentContext<'a> {
     pub base: BaseContext<'a>,
     /// The component.
     pub component: ComponentView<'a>,
-    /// Its incidents, newest first.
+    /// Its incidents, newest first (this page's).
     pub incidents: Vec<SummaryView<'a>>,
     /// The lessons of those incidents.
     pub lessons: Vec<LessonView<'a>>,
     /// The same lessons by incident.
     pub lesson_groups: Vec<LessonGroupView<'a>>,
+    /// How many lessons all its incidents have, on every page.
+    pub lesson_count: usize,
+    /// Which page of the list this is, when it takes several.
+    pub pagination: Option<PaginationView>,
 }
 
 /// `lessons.html`.
@@ -122,10 +128,12 @@ pub(crate) struct ThemeContext<'a> {
     pub base: BaseContext<'a>,
     /// The theme.
     pub theme: ThemeView<'a>,
-    /// Its lessons, newest incident first.
+    /// Its lessons, newest incident first (this page's).
     pub lessons: Vec<LessonView<'a>>,
-    /// Its contributing factors, newest incident first.
+    /// Its contributing factors, newest incident first (this page's).
     pub factors: Vec<LessonView<'a>>,
+    /// Which page of the list this is, when it takes several.
+    pub pagination: Option<PaginationView>,
 }
 
 /// `factors.html`.
@@ -150,8 +158,10 @@ pub(crate) struct TagContext<'a> {
     pub base: BaseContext<'a>,
     /// The tag.
     pub tag: TermView<'a>,
-    /// Its incidents, newest first.
+    /// Its incidents, newest first (this page's).
     pub incidents: Vec<SummaryView<'a>>,
+    /// Which page of the list this is, when it takes several.
+    pub pagination: Option<PaginationView>,
 }
 
 /// `organization.html`.
@@ -162,8 +172,10 @@ pub(crate) struct OrganizationContext<'a> {
     pub base: BaseContext<'a>,
     /// The organization.
     pub organization: TermView<'a>,
-    /// Its incidents, newest first.
+    /// Its incidents, newest first (this page's).
     pub incidents: Vec<SummaryView<'a>>,
+    /// Which page of the list this is, when it takes several.
+    pub pagination: Option<PaginationView>,
 }
 
 /// `actions.html`.

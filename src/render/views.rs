@@ -174,7 +174,7 @@ impl<'a> Views<'a> {
             impact: i.impact.as_deref(),
             authors: &i.authors,
             source: i.source.as_deref(),
-            body_html: &e.body.html,
+            body_html: self.library.body_html(n),
             toc: toc(&e.body.toc),
             lessons: (0..e.lessons.len())
                 .map(|l| self.lesson(n, l, true, false))
@@ -409,19 +409,25 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Theme `t` as the factors page lists it: with its factors, each with its
-    /// incident but not its themes.
-    pub(crate) fn factors_theme(&self, t: ThemeIx) -> ThemeView<'_> {
+    /// Theme `t` as the factors page lists it: with its first `shown` factors, each
+    /// with its incident but not its themes.
+    pub(crate) fn factors_theme(&self, t: ThemeIx, shown: usize) -> ThemeView<'_> {
+        let factors = &self.library.themes[t].factors;
         ThemeView {
-            factors: Some(self.theme_factors(t, false)),
+            factors: Some(self.theme_factors(t, &factors[..shown.min(factors.len())], false)),
             ..self.theme(t)
         }
     }
 
-    /// The contributing factors of theme `t`, each with its incident and, when
-    /// asked, `other_themes`.
-    pub(crate) fn theme_factors(&self, t: ThemeIx, others: bool) -> Vec<LessonView<'_>> {
-        (self.library.themes[t].factors.iter())
+    /// `factors`, (incident, factor) pairs of theme `t`, each with its incident and,
+    /// when asked, `other_themes`.
+    pub(crate) fn theme_factors(
+        &self,
+        t: ThemeIx,
+        factors: &[(IncidentIx, usize)],
+        others: bool,
+    ) -> Vec<LessonView<'_>> {
+        (factors.iter())
             .map(|&(n, f)| {
                 let mut factor = self.factor(n, f, false, true);
                 if others {
@@ -449,12 +455,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Theme `t` as the lessons index lists it: with its lessons, each without the
-    /// list of its themes, which would be the largest part of the largest page.
-    pub(crate) fn index_theme(&self, t: ThemeIx) -> ThemeView<'_> {
+    /// Theme `t` as the lessons index lists it: with its first `shown` lessons, each
+    /// without the list of its themes, which would be the largest part of the
+    /// largest page.
+    pub(crate) fn index_theme(&self, t: ThemeIx, shown: usize) -> ThemeView<'_> {
         let lessons = self.library.themes[t]
             .lessons
             .iter()
+            .take(shown)
             .map(|&(n, l)| self.lesson(n, l, false, true))
             .collect();
         ThemeView {
@@ -490,10 +498,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The lessons of theme `t`, each with `other_themes`: its themes but this one.
-    pub(crate) fn theme_lessons(&self, t: ThemeIx) -> Vec<LessonView<'_>> {
-        self.library.themes[t]
-            .lessons
+    /// `lessons`, (incident, lesson) pairs of theme `t`, each with its incident and
+    /// `other_themes`: its themes but this one.
+    pub(crate) fn theme_lessons(
+        &self,
+        t: ThemeIx,
+        lessons: &[(IncidentIx, usize)],
+    ) -> Vec<LessonView<'_>> {
+        lessons
             .iter()
             .map(|&(n, l)| {
                 let mut lesson = self.lesson(n, l, true, true);

@@ -46,6 +46,10 @@ impl ParseFile for ParseCache {
         file.parse(config)
     }
 
+    fn keeps_files(&self) -> bool {
+        true
+    }
+
     fn keep(
         &mut self,
         config: &Config,
