@@ -40,8 +40,11 @@ pub(crate) struct StatsView<'a> {
     pub top_components: Vec<ComponentView<'a>>,
     /// Every used theme, largest first.
     pub themes: Vec<ThemeView<'a>>,
-    /// The incidents with a time to resolve, longest first.
+    /// The incidents with a time to resolve, longest first: at most `paginate_by`
+    /// of them (all when it is 0).
     pub resolve: Vec<ResolveView<'a>>,
+    /// How many incidents have a time to resolve.
+    pub resolve_count: usize,
     /// How many took how long, by range.
     pub resolve_ranges: Vec<RangeView<'a>>,
     /// The median time to resolve of each severity that has one.
@@ -337,8 +340,13 @@ pub(crate) fn stats_view<'v>(views: &'v Views<'_>) -> StatsView<'v> {
         years,
         top_components,
         themes: themes.iter().map(|&(t, _)| views.theme(t)).collect(),
+        resolve_count: resolve.len(),
         resolve: resolve
             .iter()
+            .take(match views.config.paginate_by {
+                0 => usize::MAX,
+                per => per as usize,
+            })
             .map(|&(minutes, n)| ResolveView {
                 incident: views.brief(n),
                 minutes,

@@ -133,7 +133,9 @@ fn served() -> BTreeMap<&'static str, BTreeSet<String>> {
     };
     let loaded = crate::load(&options, &()).expect("the sample");
     assert!(!loaded.diagnostics.has_errors(), "{}", loaded.diagnostics);
-    let site = loaded.site.expect("the sample loads");
+    let mut site = loaded.site.expect("the sample loads");
+    // One item a page, so that the lists that paginate pass `pagination` too.
+    site.config.paginate_by = 1;
     let prepared = Prepared::new(&site.library, &site.config);
     let renderer = SiteRenderer::new(
         &site.library,

@@ -112,13 +112,14 @@ mod tests {
         }
         .unwrap();
         let library = &loaded.site.as_ref().unwrap().library;
-        let body =
-            |path: &str, b: &Body| format!("{path}\n{}\n{:?}\n{}", b.html, b.toc, b.plain_text);
-        let mut out: Vec<String> = library
-            .incidents
-            .iter()
-            .map(|e| body(&e.incident.path, &e.body))
-            .chain(library.pages.iter().map(|p| body(&p.page.path, &p.body)))
+        // A load for a build renders each incident's body with its page; the cache's
+        // holds it: both must give the same HTML.
+        let body = |path: &str, html: &str, b: &Body| {
+            format!("{path}\n{html}\n{:?}\n{}", b.toc, b.plain_text)
+        };
+        let mut out: Vec<String> = (library.incidents.indexed())
+            .map(|(n, e)| body(&e.incident.path, &library.body_html(n), &e.body))
+            .chain((library.pages.iter()).map(|p| body(&p.page.path, &p.body.html, &p.body)))
             .collect();
         out.extend(library.incidents.iter().map(|e| e.summary.clone()));
         let problems = loaded

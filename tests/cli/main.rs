@@ -22,6 +22,7 @@ mod large;
 mod learning;
 mod new;
 mod pages;
+mod pagination;
 mod props;
 mod public;
 mod sample;
