@@ -295,8 +295,8 @@ pub struct RenderedBodies {
 }
 
 /// Renders every body of the selection and of the unparsed files, in parallel, then
-/// drops the Markdown of the published ones unless `keep_incidents`, when their
-/// pages render their bodies again ([`Deferred`]): a large library would otherwise
+/// drops the Markdown of the published ones unless `defer`, when their pages
+/// render their bodies again ([`Deferred`]): a large library would otherwise
 /// hold every body twice while its pages render.
 pub(super) fn render_all(
     selected: &mut Selected,
@@ -304,7 +304,7 @@ pub(super) fn render_all(
     options: &markdown::Options<'_>,
     targets: &Targets,
     renderer: &dyn RenderBody,
-    keep_incidents: bool,
+    defer: bool,
 ) -> RenderedBodies {
     let render = |path: &str, body: &str, body_line: usize| {
         renderer.render(&BodyJob {
@@ -320,7 +320,7 @@ pub(super) fn render_all(
         .par_iter()
         .map(|i| {
             let mut body = render(&i.path, &i.body, i.body_line);
-            if keep_incidents {
+            if defer {
                 // Its page renders it again: hold none of the HTML meanwhile.
                 body.drop_html();
             }
@@ -332,7 +332,7 @@ pub(super) fn render_all(
         .par_iter()
         .map(|p| render(&p.path, &p.body, p.body_line))
         .collect();
-    if !keep_incidents {
+    if !defer {
         for incident in &mut selected.incidents {
             drop(std::mem::take(&mut incident.body));
         }
