@@ -221,3 +221,127 @@ fn load_site(
     out.site = templates.map(|templates| Site::new(config, library, theme, templates));
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// Writes `text` to `rel` under `root`, making its folders.
+    pub(crate) fn write_file(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Every incident body's HTML and every problem of a load of `root`, its bodies
+    /// held (`defer` false) or read from their files again for their pages.
+    fn bodies(root: &Path, public_only: bool, defer: bool) -> (Vec<String>, Vec<String>) {
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            selection: Selection {
+                public_only,
+                ..Selection::default()
+            },
+            ..BuildOptions::default()
+        };
+        let bodies = Bodies {
+            plain_code: false,
+            defer,
+        };
+        let loaded = load_site(
+            &options,
+            &(),
+            &mut content::Fresh,
+            &mut library::Fresh,
+            bodies,
+        )
+        .unwrap();
+        let library = &loaded.site.as_ref().unwrap().library;
+        let html = (library.incidents.ids())
+            .map(|n| library.body_html(n).unwrap().into_owned())
+            .collect();
+        (html, problems(&loaded))
+    }
+
+    /// Every problem of a load, in order, as printed.
+    pub(crate) fn problems(loaded: &Loaded) -> Vec<String> {
+        (loaded.diagnostics.sorted().iter())
+            .map(|d| d.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn bodies_read_again_for_their_pages_are_the_bodies_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| write_file(root, rel, text);
+        write(
+            "debrief.toml",
+            "title = \"Again\"\ndefault_severity = \"minor\"\ndefault_visibility = \"public\"\n",
+        );
+        // A byte-order mark, a title from the first heading, an internal section,
+        // code to highlight, a link to another incident; plain Markdown with no
+        // front-matter.
+        write(
+            "content/incidents/a.md",
+            "\u{feff}---\ndate: 2024-01-02\nseverity: minor\n---\nIntro.\n\n# The title\n\n<!-- internal -->\nSecret.\n<!-- /internal -->\n\n```yaml\nkey: value\n```\n\nSee [b](b.md).\n",
+        );
+        write(
+            "content/incidents/2024-02-03-c.md",
+            "# C from its heading\n\nText of c, with **bold**.\n",
+        );
+        write(
+            "content/incidents/b.md",
+            "---\ntitle: B\ndate: 2024-01-03\nseverity: minor\n---\r\n## Cause\r\n\r\nCRLF text.\r\n",
+        );
+        for public in [false, true] {
+            let held = bodies(root, public, false);
+            let again = bodies(root, public, true);
+            assert_eq!(held, again, "public: {public}");
+            assert_eq!(held.0.len(), 3, "{:?}", held.1);
+            assert_eq!(
+                held.0.iter().any(|h| h.contains("Secret.")),
+                !public,
+                "{:?}",
+                held.0
+            );
+            assert!(
+                held.0.iter().all(|h| !h.contains("The title")),
+                "{:?}",
+                held.0
+            );
+        }
+    }
+
+    #[test]
+    fn a_body_that_changed_since_the_library_read_it_is_an_error_on_its_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let path = root.join("content/incidents/a.md");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(root.join("debrief.toml"), "title = \"Changed\"\n").unwrap();
+        let incident =
+            |body: &str| format!("---\ntitle: A\ndate: 2024-01-02\nseverity: minor\n---\n{body}");
+        std::fs::write(&path, incident("Before.\n")).unwrap();
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let loaded = load(&options, &()).unwrap();
+        let library = &loaded.site.as_ref().unwrap().library;
+        let n = library.incidents.ids().next().unwrap();
+        assert!(library.body_html(n).unwrap().contains("Before."));
+
+        std::fs::write(&path, incident("After.\n")).unwrap();
+        let error = library.body_html(n).unwrap_err();
+        assert!(
+            error.contains("changed while the site was building"),
+            "{error}"
+        );
+        std::fs::remove_file(&path).unwrap();
+        let error = library.body_html(n).unwrap_err();
+        assert!(error.contains("cannot read the file again"), "{error}");
+    }
+}

@@ -166,10 +166,13 @@ pub struct Incident {
     pub visibility: Visibility,
     /// Free-form data for templates.
     pub extra: serde_json::Value,
-    /// The Markdown body.
+    /// The Markdown body; emptied once the library has read it when pages render
+    /// it again from the file ([`body_from_file`](super::body_from_file)).
     pub body: String,
     /// The file line the body starts on.
     pub body_line: usize,
+    /// The line of the body (from 0) that gave the title, blanked in `body`.
+    pub title_line: Option<usize>,
 }
 
 /// A plain page from `content/pages/`.

@@ -113,6 +113,15 @@ fn find_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
     if !phrases.iter().any(maybe) {
         return Vec::new();
     }
+    if text.is_ascii() {
+        find_ascii_phrases(&lower, phrases)
+    } else {
+        find_word_phrases(text, phrases)
+    }
+}
+
+/// [`find_phrases`] on any text: split into words, matched word by word.
+fn find_word_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
     let spans = word_spans(text);
     let mut found = Vec::new();
     for (i, &(start, _, _)) in spans.iter().enumerate() {
@@ -129,6 +138,48 @@ fn find_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
         }
     }
     found
+}
+
+/// [`find_phrases`] on ASCII text, already lowercased: each phrase's first word is
+/// looked for where it stands as a whole word, and the rest are matched from there,
+/// with no word of the text split out. Offsets are those of the text, since
+/// lowercasing ASCII keeps every byte where it was.
+fn find_ascii_phrases(lower: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
+    let bytes = lower.as_bytes();
+    let is_word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    // The end of `word` as a whole word at `at`, if it is one there.
+    let word_at = |at: usize, word: &str| {
+        let end = at + word.len();
+        (lower.get(at..end) == Some(word) && !is_word(end)).then_some(end)
+    };
+    let mut found = Vec::new();
+    for (p, phrase) in phrases.iter().enumerate() {
+        let Some((first, others)) = phrase.split_first() else {
+            continue;
+        };
+        for (start, _) in lower.match_indices(first.as_str()) {
+            if start > 0 && is_word(start - 1) {
+                continue;
+            }
+            let mut end = word_at(start, first);
+            for word in others {
+                end = end.and_then(|mut at| {
+                    while at < bytes.len() && !is_word(at) {
+                        at += 1;
+                    }
+                    word_at(at, word)
+                });
+            }
+            if end.is_some() {
+                found.push((start, p));
+            }
+        }
+    }
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|(start, p)| (start, phrases[p].join(" ")))
+        .collect()
 }
 
 /// The blame phrases in a Markdown body's prose, with their positions in the file.
@@ -260,6 +311,35 @@ mod tests {
             [
                 (10, 8, "human error".to_string()),
                 (15, 19, "should have".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn ascii_text_finds_what_splitting_into_words_finds() {
+        let phrases: Vec<Vec<String>> = ["human error", "should have", "root cause", "a"]
+            .iter()
+            .map(|p| words(p))
+            .collect();
+        let texts = [
+            "Human error, human  error; humanerror and human-error. Should\nhave, should haves",
+            "a root cause... the ROOT   cause: rootcause, a a a, (a) xa ax",
+            "should have should have",
+            "",
+            "nothing here at all",
+        ];
+        for text in texts {
+            assert_eq!(
+                find_ascii_phrases(&text.to_lowercase(), &phrases),
+                find_word_phrases(text, &phrases),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            find_ascii_phrases("root cause, and should\thave", &phrases),
+            [
+                (0, "root cause".to_string()),
+                (16, "should have".to_string())
             ]
         );
     }

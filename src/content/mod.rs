@@ -67,6 +67,8 @@ pub struct Content {
     /// Every other file under `content/`, sorted by path: what a body may link or
     /// embed. Only the files that published pages link are published.
     pub attachments: Vec<Attachment>,
+    /// The site folder the paths are relative to.
+    pub root: PathBuf,
 }
 
 /// A file under `content/` that is not Markdown.
@@ -228,6 +230,7 @@ pub fn load_content_with(
     let mut content = Content {
         markdown_files,
         attachments,
+        root: root.to_path_buf(),
         ..Content::default()
     };
     // Each file is read and parsed on one thread, its text dropped at once unless
@@ -487,6 +490,32 @@ fn utf8_error_pos(e: &std::string::FromUtf8Error) -> Pos {
     let offset = e.utf8_error().valid_up_to();
     let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
     crate::diag::LineIndex::new(&valid).pos(&valid, offset)
+}
+
+/// The body of `incident` as the library read it, from its file under `root`
+/// again: the text after the front-matter, with the line that gave the title
+/// blanked. An error when the file cannot be read or its front-matter no longer
+/// closes.
+pub fn body_from_file(root: &Path, incident: &Incident) -> std::io::Result<String> {
+    let bytes = fs::read(root.join(&incident.path))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let body = match front_matter::split(text) {
+        Ok(Some(split)) => split.body,
+        Ok(None) => text,
+        Err(e) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                e.message,
+            ));
+        }
+    };
+    let mut body = body.to_string();
+    if let Some(line) = incident.title_line {
+        validate::blank_line(&mut body, line);
+    }
+    Ok(body)
 }
 
 /// Whether a file name or path names a Markdown file (`.md` or `.markdown`, in

@@ -165,12 +165,14 @@ pub fn parse_incident(
     // A title the front-matter does not give is the body's first `# ` heading,
     // which the page then does not repeat.
     let mut body = source.body.to_string();
+    let mut title_line = None;
     let title_field = match raw.title {
         // A heading inside an internal section cannot be the title: a public build
         // would publish it.
         Field::Missing => match first_heading(&super::internal::strip(source.body)) {
             Some((text, line)) => {
                 blank_line(&mut body, line);
+                title_line = Some(line);
                 Field::Given(Spanned {
                     value: text,
                     pos: Pos::new(source.body_line + line, 1),
@@ -368,6 +370,7 @@ pub fn parse_incident(
         extra,
         body,
         body_line: source.body_line,
+        title_line,
     };
     if let Some(pos) = no_lessons {
         check.warning(pos, "the incident names no lessons").help =
@@ -414,7 +417,7 @@ fn first_heading(body: &str) -> Option<(String, usize)> {
 
 /// Replaces line `n` (0-based) of `text` with an empty line, keeping every other
 /// line where it was.
-fn blank_line(text: &mut String, n: usize) {
+pub(super) fn blank_line(text: &mut String, n: usize) {
     let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     text.replace_range(start..end, "");

@@ -5,11 +5,14 @@
 //! A body's problems are located in its file here; fragment links are only
 //! collected, since checking them needs every page's headings.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::Unparsed;
+use crate::content::{self, Incident, Unparsed};
 use crate::diag::{Diagnostic, LineIndex, Location, Pos};
 use crate::markdown::{self, Rendered};
 
@@ -33,17 +36,28 @@ pub struct Body {
 /// that much is held, for every incident, until the site is written.
 pub const SEARCH_TEXT_CHARS: usize = 1500;
 
+/// How much of a body's plain text the library's pass collects: enough for
+/// [`SEARCH_TEXT_CHARS`] and one more character of four bytes each, so that the
+/// search text is the same as from the whole text.
+pub(super) const PLAIN_TEXT_BYTES: usize = (SEARCH_TEXT_CHARS + 1) * 4;
+
 /// What rendering an incident's body when its page is rendered needs, in a build
-/// that does not hold the HTML of every body: the library keeps each body's
-/// Markdown (a third of its HTML's size) and what its links resolve to. The
-/// library's own pass over the bodies, for their headings, summaries, search text,
-/// links and problems, leaves code blocks unhighlighted; they are highlighted here,
-/// once.
+/// that does not hold every body: the library keeps neither the HTML nor the
+/// Markdown (at 100,000 postmortems, 700 MB), but what the links resolve to and a
+/// checksum of each body; the page reads its file again. The library's own pass
+/// over the bodies, for their headings, summaries, search text, links and
+/// problems, leaves code blocks unhighlighted; they are highlighted here, once.
 pub struct Deferred {
     targets: Targets,
     unsafe_html: bool,
     plain_code: bool,
     highlights: markdown::highlight::Highlights,
+    /// The site folder, which the incidents' paths are relative to.
+    root: PathBuf,
+    /// Internal sections are taken out (a public build).
+    public: bool,
+    /// The checksum of each incident's body as the library read it, by path.
+    sums: HashMap<String, u64>,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -56,22 +70,47 @@ impl std::fmt::Debug for Deferred {
 }
 
 impl Deferred {
-    pub(super) fn new(targets: Targets, unsafe_html: bool, plain_code: bool) -> Deferred {
+    pub(super) fn new(
+        targets: Targets,
+        (unsafe_html, plain_code): (bool, bool),
+        (root, public): (PathBuf, bool),
+        sums: HashMap<String, u64>,
+    ) -> Deferred {
         Deferred {
             targets,
             unsafe_html,
             plain_code,
             highlights: markdown::highlight::Highlights::new(),
+            root,
+            public,
+            sums,
         }
     }
 
-    /// The HTML of the body of the file at `path`: the same as a build that holds
-    /// every body would have (its problems were reported by the library's pass).
-    pub fn html(&self, path: &str, body: &str) -> String {
+    /// The HTML of the body of `incident`, read from its file again: the same as a
+    /// build that holds every body would have (its problems were reported by the
+    /// library's pass). An error when the file cannot be read or changed since.
+    pub fn html(&self, incident: &Incident) -> Result<String, String> {
+        let read = content::body_from_file(&self.root, incident)
+            .map_err(|e| format!("cannot read the file again to render its page: {e}"))?;
+        let body = if self.public {
+            crate::content::internal::strip(&read)
+        } else {
+            read
+        };
+        if self.sums.get(&incident.path) != Some(&body_sum(&body)) {
+            return Err("the file changed while the site was building: build again".into());
+        }
+        Ok(self.render(&incident.path, &body))
+    }
+
+    fn render(&self, path: &str, body: &str) -> String {
         let options = markdown::Options {
             unsafe_html: self.unsafe_html,
             highlights: Some(&self.highlights),
             plain_code: self.plain_code,
+            // The library's pass took the search text already.
+            plain_text_limit: Some(0),
         };
         let resolver = Resolver::new(&self.targets, path);
         markdown::render(body, &options, &|link| resolver.resolve(link)).html
@@ -261,10 +300,13 @@ impl RenderedBody {
         })
     }
 
-    /// Gives back the memory of the HTML, unless a cache holds it too.
-    fn drop_html(&mut self) {
+    /// Gives back the memory of the HTML and of the plain text past the search
+    /// text, unless a cache holds them too.
+    fn trim(&mut self) {
         if let Some(output) = Arc::get_mut(&mut self.output) {
             output.rendered.html = String::new();
+            let text = std::mem::take(&mut output.rendered.plain_text);
+            output.rendered.plain_text = search_text(text);
         }
     }
 
@@ -292,12 +334,23 @@ pub struct RenderedBodies {
     /// One per file whose front-matter has errors: not published, but its links are
     /// checked all the same so that one run reports every problem.
     pub unparsed: Vec<RenderedBody>,
+    /// When deferring: the checksum of each published incident's body, by path.
+    pub sums: HashMap<String, u64>,
+}
+
+/// A checksum of a body, to tell whether its file changed between the library's
+/// pass and its page.
+fn body_sum(body: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    body.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Renders every body of the selection and of the unparsed files, in parallel, then
-/// drops the Markdown of the published ones unless `defer`, when their pages
-/// render their bodies again ([`Deferred`]): a large library would otherwise
-/// hold every body twice while its pages render.
+/// drops the Markdown of the published ones. With `defer`, the HTML of the
+/// incidents' bodies is dropped too and their checksums kept, for their pages to
+/// render them again from their files ([`Deferred`]): a large library would
+/// otherwise hold every body while its pages render.
 pub(super) fn render_all(
     selected: &mut Selected,
     unparsed: &[Unparsed],
@@ -322,7 +375,7 @@ pub(super) fn render_all(
             let mut body = render(&i.path, &i.body, i.body_line);
             if defer {
                 // Its page renders it again: hold none of the HTML meanwhile.
-                body.drop_html();
+                body.trim();
             }
             body
         })
@@ -332,10 +385,15 @@ pub(super) fn render_all(
         .par_iter()
         .map(|p| render(&p.path, &p.body, p.body_line))
         .collect();
-    if !defer {
-        for incident in &mut selected.incidents {
-            drop(std::mem::take(&mut incident.body));
-        }
+    let sums = if defer {
+        (selected.incidents.par_iter())
+            .map(|i| (i.path.clone(), body_sum(&i.body)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    for incident in &mut selected.incidents {
+        drop(std::mem::take(&mut incident.body));
     }
     for page in &mut selected.pages {
         drop(std::mem::take(&mut page.body));
@@ -348,6 +406,7 @@ pub(super) fn render_all(
         incidents,
         pages,
         unparsed,
+        sums,
     }
 }
 

@@ -195,12 +195,14 @@ pub struct PublishedFile {
 }
 
 impl Library {
-    /// The HTML of incident `n`'s body: held, or rendered now from its Markdown.
-    pub fn body_html(&self, n: IncidentIx) -> std::borrow::Cow<'_, str> {
+    /// The HTML of incident `n`'s body: held, or rendered now from its file.
+    /// Rendering it now reads its file again: an error when that fails or the file
+    /// changed since the library read it.
+    pub fn body_html(&self, n: IncidentIx) -> Result<std::borrow::Cow<'_, str>, String> {
         let entry = &self.incidents[n];
         match &self.deferred {
-            Some(deferred) => (deferred.html(&entry.incident.path, &entry.incident.body)).into(),
-            None => entry.body.html.as_str().into(),
+            Some(deferred) => deferred.html(&entry.incident).map(Into::into),
+            None => Ok(entry.body.html.as_str().into()),
         }
     }
 
@@ -252,6 +254,7 @@ pub fn build_library_with(
         markdown_files,
         unparsed,
         attachments,
+        root,
     } = content;
     let mut selected = select::select(incidents, pages, options.selection);
     if options.selection.public_only {
@@ -273,6 +276,7 @@ pub fn build_library_with(
         unsafe_html: config.markdown.unsafe_html,
         highlights: Some(&highlights),
         plain_code: options.plain_code || defer,
+        plain_text_limit: Some(bodies::PLAIN_TEXT_BYTES),
     };
     let bodies = bodies::render_all(
         &mut selected,
@@ -292,6 +296,7 @@ pub fn build_library_with(
     let RenderedBodies {
         incidents: incident_bodies,
         pages: page_bodies,
+        sums,
         ..
     } = bodies;
 
@@ -372,7 +377,12 @@ pub fn build_library_with(
         public: options.selection.public_only,
         deferred: defer.then(|| {
             let unsafe_html = config.markdown.unsafe_html;
-            std::sync::Arc::new(Deferred::new(targets, unsafe_html, options.plain_code))
+            std::sync::Arc::new(Deferred::new(
+                targets,
+                (unsafe_html, options.plain_code),
+                (root, options.selection.public_only),
+                sums,
+            ))
         }),
     }
 }

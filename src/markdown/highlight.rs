@@ -135,17 +135,33 @@ pub fn highlight(code: &str, language: &str) -> Option<String> {
 /// occurs in many bodies (a shared config snippet, a common command) is highlighted
 /// once. It only saves work: the HTML is the same with or without it. The build that
 /// creates it shares it between the threads rendering bodies and drops it afterwards.
+/// It stops remembering new blocks once it holds [`MEMO_BYTES`]: in a library of
+/// 100,000 postmortems most blocks are distinct, and remembering them all would hold
+/// hundreds of megabytes for no gain.
 #[derive(Default)]
 pub struct Highlights {
-    /// Syntax name, then code, to the highlighted HTML (`None`: syntect gave up).
-    entries: Mutex<HashMap<&'static str, HashMap<String, Option<String>>>>,
+    entries: Mutex<Memo>,
 }
+
+/// Syntax name, then code, to the highlighted HTML (`None`: syntect gave up), and
+/// the bytes of code and HTML held.
+#[derive(Default)]
+struct Memo {
+    blocks: HashMap<&'static str, HashMap<String, Option<String>>>,
+    bytes: usize,
+}
+
+/// How many bytes of code and HTML a [`Highlights`] memo holds at most.
+const MEMO_BYTES: usize = 64 << 20;
 
 impl std::fmt::Debug for Highlights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("Highlights")
-            .field("blocks", &entries.values().map(HashMap::len).sum::<usize>())
+            .field(
+                "blocks",
+                &entries.blocks.values().map(HashMap::len).sum::<usize>(),
+            )
             .finish()
     }
 }
@@ -169,18 +185,20 @@ impl Highlights {
         // Highlight outside the lock: two threads may both highlight the same new
         // block, which gives the same HTML, rather than one waiting on the other.
         let html = highlight_safely(set, syntax, code);
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries
-            .entry(name)
-            .or_default()
-            .entry(code.to_string())
-            .or_insert_with(|| html.clone());
+        let mut memo = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let size = code.len() + html.as_ref().map_or(0, String::len);
+        if memo.bytes + size <= MEMO_BYTES {
+            memo.bytes += size;
+            (memo.blocks.entry(name).or_default())
+                .entry(code.to_string())
+                .or_insert_with(|| html.clone());
+        }
         html
     }
 
     fn lookup(&self, syntax: &str, code: &str) -> Option<Option<String>> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries.get(syntax)?.get(code).cloned()
+        entries.blocks.get(syntax)?.get(code).cloned()
     }
 }
 

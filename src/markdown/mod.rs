@@ -28,6 +28,9 @@ pub struct Options<'h> {
     /// Code blocks are left unhighlighted (languages are still checked): for
     /// checking a library, whose HTML is not kept.
     pub plain_code: bool,
+    /// Collect only about this many bytes of `Rendered::plain_text` (at least
+    /// this many, unless the body has fewer); `None` collects all of it.
+    pub plain_text_limit: Option<usize>,
 }
 
 /// A relative destination of a link or an image, handed to the resolver.
@@ -168,7 +171,10 @@ pub fn render(
         heading: None,
         code: None,
         first_paragraph: FirstParagraph::Looking,
-        plain: PlainText::default(),
+        plain: PlainText {
+            limit: options.plain_text_limit.unwrap_or(usize::MAX),
+            ..PlainText::default()
+        },
         headings: Vec::new(),
         ids: Ids::default(),
         problems: Vec::new(),
@@ -323,25 +329,45 @@ impl Ids {
     }
 }
 
-/// Text with every run of whitespace collapsed to one space, none at either end.
-#[derive(Default)]
+/// Text with every run of whitespace collapsed to one space, none at either end;
+/// words stop being added once it has `limit` bytes.
 struct PlainText {
     text: String,
     pending_space: bool,
+    limit: usize,
+}
+
+impl Default for PlainText {
+    fn default() -> PlainText {
+        PlainText {
+            text: String::new(),
+            pending_space: false,
+            limit: usize::MAX,
+        }
+    }
 }
 
 impl PlainText {
     fn push(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_whitespace() {
+        if self.text.len() >= self.limit {
+            return;
+        }
+        let mut rest = text;
+        loop {
+            let word = rest.trim_start();
+            if word.len() != rest.len() {
                 self.pending_space = true;
-            } else {
-                if self.pending_space && !self.text.is_empty() {
-                    self.text.push(' ');
-                }
-                self.pending_space = false;
-                self.text.push(c);
             }
+            if word.is_empty() {
+                return;
+            }
+            let end = word.find(char::is_whitespace).unwrap_or(word.len());
+            if self.pending_space && !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.pending_space = false;
+            self.text.push_str(&word[..end]);
+            rest = &word[end..];
         }
     }
 

@@ -350,9 +350,11 @@ pub(crate) struct ActionGroupView<'a> {
     pub status: &'static str,
     /// The status as words.
     pub label: &'static str,
-    /// How many items have it.
+    /// How many items have it, on every page.
     pub count: usize,
-    /// The items, in the order of `actions`.
+    /// The page where its items begin, with the anchor of their section.
+    pub url: String,
+    /// The items of this page, in the order of `actions`.
     pub items: Vec<&'a ActionView<'a>>,
 }
 
@@ -598,4 +600,6 @@ pub(crate) struct PageLinkView {
     pub url: String,
     /// Whether it is the page being rendered.
     pub current: bool,
+    /// Whether pages between the one linked before it and this one are left out.
+    pub gap_before: bool,
 }

@@ -3,20 +3,23 @@
 //! It is serialised from structs, so keys keep the documented order and
 //! every field is present (`null` or `[]` when empty).
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::library::{IncidentIx, Lesson, Library, ThemeIx};
+use crate::library::{Entry, IncidentIx, Lesson, Library, ThemeIx};
 
 use super::context::GENERATOR;
 use super::views::Views;
 
 #[derive(Serialize)]
-struct Export<'a> {
+struct Export<'a, I> {
     generator: &'static str,
     site: ExportSite<'a>,
     severities: Vec<ExportSeverity<'a>>,
-    incidents: Vec<ExportIncident<'a>>,
+    /// The incidents, made as they are written.
+    incidents: I,
     components: Vec<ExportComponent<'a>>,
     lesson_themes: Vec<ExportTheme<'a>>,
 }
@@ -110,22 +113,14 @@ struct ExportThemeLesson<'a> {
 }
 
 /// The bytes of `/incidents.json`.
-pub(crate) fn export_json<'a>(
+pub(crate) fn write_export<'a>(
     library: &'a Library,
     config: &'a Config,
     views: &Views<'_>,
-) -> Vec<u8> {
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let urls = &library.urls;
     let slug = |n: IncidentIx| library.incidents[n].incident.slug.value.as_str();
-    let theme_key = |t: ThemeIx| library.themes[t].theme.key.as_str();
-    let with_themes = |list: &'a [Lesson]| -> Vec<ExportLesson<'a>> {
-        list.iter()
-            .map(|l| ExportLesson {
-                text: &l.text,
-                themes: l.themes.iter().map(|&t| theme_key(t)).collect(),
-            })
-            .collect()
-    };
     let export = Export {
         generator: GENERATOR,
         site: ExportSite {
@@ -143,67 +138,7 @@ pub(crate) fn export_json<'a>(
                 count: s.count,
             })
             .collect(),
-        incidents: library
-            .incidents
-            .iter()
-            .map(|e| {
-                let i = &e.incident;
-                ExportIncident {
-                    slug: &i.slug.value,
-                    url: urls.path(&e.rel),
-                    permalink: urls.permalink(&e.rel),
-                    title: &i.title,
-                    date: i.date.to_string(),
-                    severity: &config.severities[e.severity.index()].key,
-                    organization: e
-                        .organization
-                        .map(|o| library.organizations[o].name.as_str()),
-                    summary: Some(e.summary.as_str()).filter(|s| !s.is_empty()),
-                    impact: i.impact.as_deref(),
-                    components: e
-                        .components
-                        .iter()
-                        .map(|&c| library.components[c].name.as_str())
-                        .collect(),
-                    tags: e
-                        .tags
-                        .iter()
-                        .map(|&t| library.tags[t].name.as_str())
-                        .collect(),
-                    lessons: with_themes(&e.lessons),
-                    contributing_factors: with_themes(&e.factors),
-                    detected_by: i.detected_by.as_deref(),
-                    near_miss: i.near_miss,
-                    lucky: &i.lucky,
-                    action_items: i
-                        .action_items
-                        .iter()
-                        .map(|a| ExportAction {
-                            text: &a.text,
-                            owner: a.owner.as_deref(),
-                            status: a.status.as_str(),
-                            due: a.due.map(|d| d.to_string()),
-                            done_on: a.done_on.map(|d| d.to_string()),
-                        })
-                        .collect(),
-                    repeat_count: e.repeats.earlier_count,
-                    repeats: (e.repeats.earlier.iter())
-                        .map(|r| ExportRepeat {
-                            incident: slug(r.incident),
-                            components: (r.components.iter())
-                                .map(|&c| library.components[c].name.as_str())
-                                .collect(),
-                            themes: r.themes.iter().map(|&t| theme_key(t)).collect(),
-                        })
-                        .collect(),
-                    time_to_detect_minutes: e.time_to_detect,
-                    time_to_mitigate_minutes: e.time_to_mitigate,
-                    time_to_resolve_minutes: e.time_to_resolve,
-                    source: i.source.as_deref(),
-                    visibility: i.visibility.as_str(),
-                }
-            })
-            .collect(),
+        incidents: Seq(|| (library.incidents.iter()).map(|e| export_incident(library, config, e))),
         components: library
             .components
             .iter()
@@ -237,7 +172,95 @@ pub(crate) fn export_json<'a>(
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&export).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    serde_json::to_writer_pretty(&mut *out, &export)?;
+    out.write_all(b"\n")
+}
+
+/// One incident as the export gives it.
+fn export_incident<'a>(
+    library: &'a Library,
+    config: &'a Config,
+    e: &'a Entry,
+) -> ExportIncident<'a> {
+    let urls = &library.urls;
+    let slug = |n: IncidentIx| library.incidents[n].incident.slug.value.as_str();
+    let theme_key = |t: ThemeIx| library.themes[t].theme.key.as_str();
+    let with_themes = |list: &'a [Lesson]| -> Vec<ExportLesson<'a>> {
+        list.iter()
+            .map(|l| ExportLesson {
+                text: &l.text,
+                themes: l.themes.iter().map(|&t| theme_key(t)).collect(),
+            })
+            .collect()
+    };
+    let i = &e.incident;
+    ExportIncident {
+        slug: &i.slug.value,
+        url: urls.path(&e.rel),
+        permalink: urls.permalink(&e.rel),
+        title: &i.title,
+        date: i.date.to_string(),
+        severity: &config.severities[e.severity.index()].key,
+        organization: e
+            .organization
+            .map(|o| library.organizations[o].name.as_str()),
+        summary: Some(e.summary.as_str()).filter(|s| !s.is_empty()),
+        impact: i.impact.as_deref(),
+        components: e
+            .components
+            .iter()
+            .map(|&c| library.components[c].name.as_str())
+            .collect(),
+        tags: e
+            .tags
+            .iter()
+            .map(|&t| library.tags[t].name.as_str())
+            .collect(),
+        lessons: with_themes(&e.lessons),
+        contributing_factors: with_themes(&e.factors),
+        detected_by: i.detected_by.as_deref(),
+        near_miss: i.near_miss,
+        lucky: &i.lucky,
+        action_items: i
+            .action_items
+            .iter()
+            .map(|a| ExportAction {
+                text: &a.text,
+                owner: a.owner.as_deref(),
+                status: a.status.as_str(),
+                due: a.due.map(|d| d.to_string()),
+                done_on: a.done_on.map(|d| d.to_string()),
+            })
+            .collect(),
+        repeat_count: e.repeats.earlier_count,
+        repeats: (e.repeats.earlier.iter())
+            .map(|r| ExportRepeat {
+                incident: slug(r.incident),
+                components: (r.components.iter())
+                    .map(|&c| library.components[c].name.as_str())
+                    .collect(),
+                themes: r.themes.iter().map(|&t| theme_key(t)).collect(),
+            })
+            .collect(),
+        time_to_detect_minutes: e.time_to_detect,
+        time_to_mitigate_minutes: e.time_to_mitigate,
+        time_to_resolve_minutes: e.time_to_resolve,
+        source: i.source.as_deref(),
+        visibility: i.visibility.as_str(),
+    }
+}
+
+/// A list serialised from the items of the iterator `.0` makes, one at a time, so
+/// that the export of a large library is never held whole.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }

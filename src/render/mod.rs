@@ -133,7 +133,8 @@ enum Job {
     Factors,
     Tag(TagIx, u32),
     Organization(OrganizationIx, u32),
-    Actions,
+    /// A page of the action items, in [`Prepared::actions`] order.
+    Actions(u32),
     Stats,
     Search,
     Page(PageIx),
@@ -152,7 +153,9 @@ pub enum SiteFile<'r> {
         /// The page's number.
         index: usize,
     },
-    /// A file made without a template (the export, the search index, assets).
+    /// `/incidents.json`, written as it is serialised.
+    Export(&'r SiteRenderer<'r>),
+    /// A file made without a template (the search index, assets).
     Data(OutputFile),
     /// A file of `content/` that a page links, copied as it is.
     Copy(&'r PublishedFile),
@@ -163,6 +166,7 @@ impl SiteFile<'_> {
     pub fn path(&self) -> String {
         match self {
             SiteFile::Page { renderer, index } => renderer.page_path(*index),
+            SiteFile::Export(_) => rel::EXPORT.to_string(),
             SiteFile::Data(file) => file.path.clone(),
             SiteFile::Copy(file) => file.rel.clone(),
         }
@@ -174,6 +178,8 @@ impl SiteFile<'_> {
     pub fn is_large(&self) -> bool {
         match self {
             SiteFile::Page { renderer, index } => renderer.is_heavy(*index),
+            // Hundreds of megabytes at 100,000 incidents.
+            SiteFile::Export(_) => true,
             SiteFile::Data(_) => false,
             // Copied through a buffer, never held whole.
             SiteFile::Copy(_) => true,
@@ -184,6 +190,9 @@ impl SiteFile<'_> {
     pub fn write_to(&self, out: &mut dyn Write) -> Rendered {
         match self {
             SiteFile::Page { renderer, index } => renderer.render_page_to(*index, out),
+            SiteFile::Export(renderer) => renderer
+                .write_export(out)
+                .map_err(|e| Box::new(PageFailure::write(rel::EXPORT, &e))),
             SiteFile::Data(file) => out
                 .write_all(&file.bytes)
                 .map_err(|e| Box::new(PageFailure::write(&file.path, &e))),
@@ -198,6 +207,7 @@ impl SiteFile<'_> {
     pub fn into_output(self) -> Result<OutputFile, Box<PageFailure>> {
         match self {
             SiteFile::Page { renderer, index } => renderer.render_page(index),
+            SiteFile::Export(renderer) => Ok(renderer.export_file()),
             SiteFile::Data(file) => Ok(file),
             SiteFile::Copy(file) => match std::fs::read(&file.source) {
                 Ok(bytes) => Ok(OutputFile {
@@ -229,6 +239,9 @@ pub fn render_each(
         if let Err(failure) = take(SiteFile::Copy(file)) {
             report_failures([*failure], diags);
         }
+    }
+    if let Err(failure) = take(SiteFile::Export(renderer)) {
+        report_failures([*failure], diags);
     }
     for file in renderer.data_files(diags) {
         if let Err(failure) = take(SiteFile::Data(file)) {
@@ -344,6 +357,15 @@ impl PageFailure {
         }
     }
 
+    /// The failure to read the body of the incident in file `path` again for its
+    /// page at `location`.
+    pub fn body(path: &str, location: &str, message: String) -> PageFailure {
+        PageFailure {
+            diagnostic: Diagnostic::error(Location::file(path), message),
+            page: format!("/{location}"),
+        }
+    }
+
     /// The failure of the page at `location` (relative to the site root) whose
     /// rendering stopped on an internal error rather than a template problem.
     pub fn internal(location: &str) -> PageFailure {
@@ -391,6 +413,9 @@ pub fn report_failures(failures: impl IntoIterator<Item = PageFailure>, diags: &
 #[derive(Debug)]
 pub struct Prepared {
     jobs: Vec<Job>,
+    /// Every action item as (incident, item number), in the order the action items
+    /// pages list them.
+    actions: Vec<(IncidentIx, usize)>,
     /// The location of each job's page, relative to the site root.
     locations: Vec<String>,
     sitemap_urls: Vec<String>,
@@ -430,7 +455,9 @@ impl Prepared {
             let pages = page_count(term.incidents.len(), per);
             jobs.extend((0..pages).map(|k| Job::Organization(o, k)));
         }
-        jobs.extend([Job::Actions, Job::Stats, Job::Search]);
+        let actions = views::action_order(library);
+        jobs.extend((0..page_count(actions.len(), per)).map(Job::Actions));
+        jobs.extend([Job::Stats, Job::Search]);
         jobs.extend(library.pages.ids().map(Job::Page));
         jobs.extend([Job::NotFound, Job::Feed, Job::Sitemap]);
         let locations: Vec<String> = jobs
@@ -454,6 +481,7 @@ impl Prepared {
             .unzip();
         Prepared {
             jobs,
+            actions,
             locations,
             sitemap_urls,
         }
@@ -553,9 +581,17 @@ impl<'a> SiteRenderer<'a> {
                     m.filter(|&m| m < library.incidents.len())
                         .map(|m| views.summary(IncidentIx::new(m)))
                 };
+                let body_html = library.body_html(n).map_err(|message| {
+                    let path = &library.incidents[n].incident.path;
+                    Box::new(PageFailure::body(
+                        path,
+                        &self.prepared.locations[i],
+                        message,
+                    ))
+                })?;
                 let ctx = IncidentContext {
                     base,
-                    incident: views.incident(n),
+                    incident: views.incident(n, body_html),
                     related: views.summaries(&views.entry(n).related),
                     previous: near(Some(n.index() + 1)),
                     next: near(n.index().checked_sub(1)),
@@ -669,12 +705,24 @@ impl<'a> SiteRenderer<'a> {
                 };
                 self.to_context(i, &ctx)
             }
-            Job::Actions => {
-                let actions = views.actions();
+            Job::Actions(k) => {
+                let all = &self.prepared.actions;
+                let actions = views.actions(self.page_of(all, k));
+                // The list is sorted by status first: each status is one run of it.
+                let status_of = |&(n, a): &(IncidentIx, usize)| {
+                    library.incidents[n].incident.action_items[a].status
+                };
+                let run = |status| {
+                    let first = all.partition_point(|item| status_of(item) < status);
+                    let end = all.partition_point(|item| status_of(item) <= status);
+                    let page = Job::Actions(self.page_number(first));
+                    (end - first, urls.path(&job_rel(library, self.config, page)))
+                };
                 let ctx = ActionsContext {
                     base,
+                    action_groups: views.action_groups(&actions, run),
                     actions: &actions,
-                    action_groups: views.action_groups(&actions),
+                    pagination: self.pagination(job, all.len(), k),
                 };
                 self.to_context(i, &ctx)
             }
@@ -735,6 +783,14 @@ impl<'a> SiteRenderer<'a> {
         }
     }
 
+    /// The page (from 0) of a list that its item number `n` (from 0) is on.
+    fn page_number(&self, n: usize) -> u32 {
+        match self.config.paginate_by as usize {
+            0 => 0,
+            per => u32::try_from(n / per).unwrap_or(u32::MAX),
+        }
+    }
+
     /// The items of page `k` of a list.
     fn page_of<'l, T>(&self, list: &'l [T], k: u32) -> &'l [T] {
         let per = self.config.paginate_by as usize;
@@ -766,10 +822,12 @@ impl<'a> SiteRenderer<'a> {
             previous: k.checked_sub(1).map(url),
             next: (k + 1 < pages).then(|| url(k + 1)),
             links: (0..pages)
+                .filter(|&p| near_page(p, k, pages))
                 .map(|p| PageLinkView {
                     number: p + 1,
                     url: url(p),
                     current: p == k,
+                    gap_before: p > 0 && !near_page(p - 1, k, pages),
                 })
                 .collect(),
         })
@@ -825,9 +883,9 @@ impl<'a> SiteRenderer<'a> {
         })
     }
 
-    /// The paths of the files that need no template, in the order
-    /// [`SiteRenderer::data_files`] makes them (a later one replaces an earlier one
-    /// of the same path, and any page).
+    /// The paths of the files that need no template, in the order [`render_each`]
+    /// hands them out, the export first (a later one replaces an earlier one of the
+    /// same path, and any page).
     pub fn data_paths(&self) -> Vec<String> {
         let mut paths = vec![rel::EXPORT.to_string()];
         paths.extend(search::search_paths(self.library));
@@ -842,11 +900,7 @@ impl<'a> SiteRenderer<'a> {
     /// goes into `diags`.
     pub fn data_files(&self, diags: &mut Diagnostics) -> Vec<OutputFile> {
         let (library, config, theme) = (self.library, self.config, self.theme);
-        let mut files = vec![OutputFile {
-            path: rel::EXPORT.to_string(),
-            bytes: export::export_json(library, config, &self.views),
-        }];
-        files.extend(search::search_files(library, config));
+        let mut files = search::search_files(library, config);
         files.extend(self.highlight_css(diags));
         for (path, bytes) in embedded::STATIC {
             if !theme.static_files.iter().any(|(p, _)| p == path) {
@@ -863,6 +917,22 @@ impl<'a> SiteRenderer<'a> {
             });
         }
         files
+    }
+
+    /// `/incidents.json` into `out`.
+    pub fn write_export(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        export::write_export(self.library, self.config, &self.views, out)
+    }
+
+    /// `/incidents.json` in memory.
+    pub fn export_file(&self) -> OutputFile {
+        let mut bytes = Vec::new();
+        // Writing into memory does not fail.
+        let _ = self.write_export(&mut bytes);
+        OutputFile {
+            path: rel::EXPORT.to_string(),
+            bytes,
+        }
     }
 
     /// The highlighting style sheet; an unknown highlight theme goes into `diags`.
@@ -912,7 +982,7 @@ impl Job {
             Job::Factors => "factors.html",
             Job::Tag(..) => "tag.html",
             Job::Organization(..) => "organization.html",
-            Job::Actions => "actions.html",
+            Job::Actions(_) => "actions.html",
             Job::Stats => "stats.html",
             Job::Search => "search.html",
             Job::Page(_) => "page.html",
@@ -933,7 +1003,7 @@ impl Job {
                 | Job::Severity(..)
                 | Job::Lessons
                 | Job::Factors
-                | Job::Actions
+                | Job::Actions(_)
                 | Job::Stats
         )
     }
@@ -948,6 +1018,7 @@ impl Job {
             Job::Theme(t, _) => Job::Theme(t, k),
             Job::Tag(t, _) => Job::Tag(t, k),
             Job::Organization(o, _) => Job::Organization(o, k),
+            Job::Actions(_) => Job::Actions(k),
             other => other,
         }
     }
@@ -957,6 +1028,16 @@ impl Job {
 /// factors indexes show: without a limit, the lessons index of 10,000 incidents
 /// was 36 MB.
 pub const INDEX_PREVIEW: usize = 10;
+
+/// How many pages on each side of the current one its pagination links.
+const PAGE_LINKS_AROUND: u32 = 3;
+
+/// Whether the pagination of page `k` of `pages` links page `p`: the first and last
+/// pages and the [`PAGE_LINKS_AROUND`] nearest on each side, so that a list of
+/// 1,500 pages does not give each of them 1,500 links.
+fn near_page(p: u32, k: u32, pages: u32) -> bool {
+    p == 0 || p + 1 == pages || p.abs_diff(k) <= PAGE_LINKS_AROUND
+}
 
 /// How many pages a list of `len` items takes at `per` items a page (0: one page).
 fn page_count(len: usize, per: u32) -> u32 {
@@ -1006,7 +1087,7 @@ fn job_rel(library: &Library, config: &Config, job: Job) -> String {
         Job::Factors => rel::FACTORS.into(),
         Job::Tag(t, k) => paged(library.tags[t].rel.clone(), k),
         Job::Organization(o, k) => paged(library.organizations[o].rel.clone(), k),
-        Job::Actions => rel::ACTIONS.into(),
+        Job::Actions(k) => paged(rel::ACTIONS.into(), k),
         Job::Stats => rel::STATS.into(),
         Job::Search => rel::SEARCH.into(),
         Job::Page(p) => library.pages[p].rel.clone(),

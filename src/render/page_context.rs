@@ -184,10 +184,12 @@ pub(crate) struct ActionsContext<'a> {
     /// Shared variables.
     #[serde(flatten)]
     pub base: BaseContext<'a>,
-    /// Every action item.
+    /// The action items of this page (all of them unless paginated).
     pub actions: &'a [ActionView<'a>],
     /// The same items by status.
     pub action_groups: Vec<ActionGroupView<'a>>,
+    /// Where this page is among the pages of action items; absent on one page.
+    pub pagination: Option<PaginationView>,
 }
 
 /// `stats.html`.

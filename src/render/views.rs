@@ -158,8 +158,9 @@ impl<'a> Views<'a> {
         indices.iter().map(|&n| self.summary(n)).collect()
     }
 
-    /// Incident `n` with everything its own page shows.
-    pub(crate) fn incident(&self, n: IncidentIx) -> IncidentView<'_> {
+    /// Incident `n` with everything its own page shows; `body_html` is its body's
+    /// ([`Library::body_html`]).
+    pub(crate) fn incident(&self, n: IncidentIx, body_html: Cow<'a, str>) -> IncidentView<'_> {
         let e = &self.library.incidents[n];
         let i = &e.incident;
         let tz = &self.config.timezone;
@@ -174,7 +175,7 @@ impl<'a> Views<'a> {
             impact: i.impact.as_deref(),
             authors: &i.authors,
             source: i.source.as_deref(),
-            body_html: self.library.body_html(n),
+            body_html,
             toc: toc(&e.body.toc),
             lessons: (0..e.lessons.len())
                 .map(|l| self.lesson(n, l, true, false))
@@ -521,45 +522,38 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// Action items across incidents: open and in progress first, then by due date.
-    pub(crate) fn actions(&self) -> Vec<ActionView<'_>> {
-        let mut items: Vec<(&ActionItem, usize, IncidentIx)> = self
-            .library
-            .incidents
-            .indexed()
-            .flat_map(|(n, e)| {
-                (e.incident.action_items.iter().enumerate()).map(move |(k, a)| (a, k, n))
-            })
-            .collect();
-        // Statuses in their declared order (open, in progress, done, won't do),
-        // then the nearest due date, items without one last, then newest incident.
-        items.sort_by_key(|&(a, _, n)| (a.status, a.due.is_none(), a.due, n));
-        items
-            .into_iter()
-            .map(|(a, k, n)| ActionView {
+    /// The action items at `order` (from [`action_order`]), each with its incident.
+    pub(crate) fn actions(&self, order: &[(IncidentIx, usize)]) -> Vec<ActionView<'_>> {
+        order
+            .iter()
+            .map(|&(n, k)| ActionView {
                 incident: Some(self.brief(n)),
-                ..self.action(n, k, a)
+                ..self.action(n, k, &self.library.incidents[n].incident.action_items[k])
             })
             .collect()
     }
 
-    /// Action items grouped by status, in the order of `ActionStatus::ALL`, every
-    /// status present even when empty.
+    /// The items of a page of action items grouped by status, in the order of
+    /// `ActionStatus::ALL`, every status present even when empty; `run` gives how
+    /// many items of the whole list have a status and the page where they begin.
     pub(crate) fn action_groups<'v>(
         &self,
         actions: &'v [ActionView<'v>],
+        run: impl Fn(ActionStatus) -> (usize, String),
     ) -> Vec<ActionGroupView<'v>> {
         ActionStatus::ALL
             .iter()
-            .map(|status| {
+            .map(|&status| {
                 let items: Vec<&ActionView<'_>> = actions
                     .iter()
                     .filter(|a| a.status == status.as_str())
                     .collect();
+                let (count, url) = run(status);
                 ActionGroupView {
                     status: status.as_str(),
                     label: status.label(),
-                    count: items.len(),
+                    count,
+                    url: format!("{url}#status-{}", status.as_str()),
                     items,
                 }
             })
@@ -674,6 +668,21 @@ impl<'a> Views<'a> {
             toc: toc(&p.body.toc),
         }
     }
+}
+
+/// Every action item of the library as (incident, item number), in the order the
+/// action items pages list them: statuses in their declared order (open, in
+/// progress, done, won't do), then the nearest due date, items without one last,
+/// then the newest incident.
+pub(crate) fn action_order(library: &Library) -> Vec<(IncidentIx, usize)> {
+    let mut order: Vec<(IncidentIx, usize)> = (library.incidents.indexed())
+        .flat_map(|(n, e)| (0..e.incident.action_items.len()).map(move |k| (n, k)))
+        .collect();
+    order.sort_by_key(|&(n, k)| {
+        let a = &library.incidents[n].incident.action_items[k];
+        (a.status, a.due.is_none(), a.due, n)
+    });
+    order
 }
 
 fn severity_view<'a>(library: &Library, s: &'a Severity, count: usize) -> SeverityView<'a> {

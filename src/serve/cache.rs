@@ -118,28 +118,18 @@ mod tests {
             format!("{path}\n{html}\n{:?}\n{}", b.toc, b.plain_text)
         };
         let mut out: Vec<String> = (library.incidents.indexed())
-            .map(|(n, e)| body(&e.incident.path, &library.body_html(n), &e.body))
+            .map(|(n, e)| body(&e.incident.path, &library.body_html(n).unwrap(), &e.body))
             .chain((library.pages.iter()).map(|p| body(&p.page.path, &p.body.html, &p.body)))
             .collect();
         out.extend(library.incidents.iter().map(|e| e.summary.clone()));
-        let problems = loaded
-            .diagnostics
-            .sorted()
-            .iter()
-            .map(|d| d.to_string())
-            .collect();
-        (out, problems)
+        (out, crate::tests::problems(&loaded))
     }
 
     #[test]
     fn cached_bodies_are_the_bodies_rendered_afresh() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| crate::tests::write_file(root, rel, text);
         let incident = |title: &str, body: &str| {
             format!("---\ntitle: {title}\ndate: 2024-01-02\nseverity: minor\n---\n{body}")
         };

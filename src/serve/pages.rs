@@ -105,10 +105,9 @@ impl OnDemand {
     fn data(&self) -> &DataFiles {
         self.data.get_or_init(|| {
             let mut diagnostics = Diagnostics::default();
-            let files = self
-                .renderer()
-                .data_files(&mut diagnostics)
-                .into_iter()
+            let renderer = self.renderer();
+            let files = std::iter::once(renderer.export_file())
+                .chain(renderer.data_files(&mut diagnostics))
                 .map(|file| (file.path, file.bytes))
                 .collect();
             DataFiles { files, diagnostics }

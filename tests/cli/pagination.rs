@@ -9,20 +9,27 @@ use crate::support::{Output_, Site, attrs, incident, texts};
 /// a theme, one a day, each with a monitoring lesson and a factor; `config` is
 /// added to the config.
 fn twelve(config: &str) -> Site {
+    twelve_with(config, |n| {
+        format!(
+            "components: [etcd]\ntags: [quorum]\norganization: Acme\nstarted: 2024-03-{n:02}T10:00:00Z\nresolved: 2024-03-{n:02}T{:02}:00:00Z\nlessons: [Alert on quorum loss number {n}.]\ncontributing_factors: [\"No alert fired, time {n}.\"]\n",
+            10 + n
+        )
+    })
+}
+
+/// Twelve minor incidents, `Incident 01` on 2024-03-01 to `Incident 12`, with
+/// `extra(n)` in the front-matter of the n-th; `config` is added to the config.
+fn twelve_with(config: &str, extra: impl Fn(u32) -> String) -> Site {
     let site = Site::new();
     site.write("debrief.toml", &format!("title = \"Long lists\"\n{config}"));
     for n in 1..=12 {
-        let extra = format!(
-            "components: [etcd]\ntags: [quorum]\norganization: Acme\nstarted: 2024-03-{n:02}T10:00:00Z\nresolved: 2024-03-{n:02}T{:02}:00:00Z\nlessons: [Alert on quorum loss number {n}.]\ncontributing_factors: [\"No alert fired, time {n}.\"]\n",
-            10 + n
-        );
         site.write(
             &format!("content/incident-{n:02}.md"),
             &incident(
                 &format!("Incident {n:02}"),
                 &format!("2024-03-{n:02}"),
                 "minor",
-                &extra,
+                &extra(n),
             ),
         );
     }
@@ -185,4 +192,105 @@ fn paginate_by_must_be_a_whole_number() {
     let stderr = site.run(&["check"]).expect_code(1).stderr.clone();
     assert!(stderr.contains("debrief.toml:2:15:"), "{stderr}");
     assert!(stderr.contains("expected u32"), "{stderr}");
+}
+
+/// Twelve incidents with two action items each: one open with a due day, one done.
+fn with_actions(config: &str) -> Site {
+    twelve_with(config, |n| {
+        format!(
+            "action_items:\n  - text: Open item {n:02}\n    owner: sre\n    due: 2024-05-{n:02}\n  - text: Done item {n:02}\n    owner: sre\n    status: done\n    done_on: 2024-04-{n:02}\n"
+        )
+    })
+}
+
+#[test]
+fn action_items_go_on_at_page_two_with_their_counts_kept() {
+    let site = with_actions("paginate_by = 5\n");
+    let out = site.build_under("https://example.com/lib/", &[]);
+    let pages: Vec<Vec<String>> = ["", "page/2/", "page/3/", "page/4/", "page/5/"]
+        .iter()
+        .map(|p| {
+            texts(
+                &out.html(&format!("actions/{p}index.html")),
+                "ol.action-list > li.action-item .action-text",
+            )
+        })
+        .collect();
+    assert_eq!(
+        pages.iter().map(Vec::len).collect::<Vec<_>>(),
+        [5, 5, 5, 5, 4]
+    );
+    // Open items first, nearest due day first, then the done ones: each once.
+    let mut expected: Vec<String> = (1..=12).map(|n| format!("Open item {n:02}")).collect();
+    let done = texts(&out.html("actions/page/3/index.html"), ".action-text");
+    assert_eq!(&pages.concat()[..12], &expected[..]);
+    expected.extend((1..=12).rev().map(|n| format!("Done item {n:02}")));
+    let mut all = pages.concat();
+    all.sort();
+    expected.sort();
+    assert_eq!(all, expected);
+    assert!(done.iter().any(|t| t.starts_with("Done item")));
+    assert!(!out.dir.join("actions/page/6").exists());
+
+    // Every page counts the whole list by status and links where each begins.
+    for p in ["", "page/2/", "page/5/"] {
+        let doc = out.html(&format!("actions/{p}index.html"));
+        assert_eq!(
+            texts(&doc, ".status-summary li .count")[..2],
+            ["12".to_string(), "0".to_string()],
+            "{p}"
+        );
+        let links = attrs(&doc, ".status-summary li a", "href");
+        assert_eq!(links[0], "/lib/actions/#status-open", "{p}");
+        assert_eq!(links[1], "/lib/actions/page/3/#status-done", "{p}");
+        assert_eq!(
+            texts(&doc, "title")[0].contains("page"),
+            !p.is_empty(),
+            "{p}"
+        );
+    }
+    // Page 3 holds the last open items and the first done ones, each under its status.
+    let third = out.html("actions/page/3/index.html");
+    assert_eq!(
+        attrs(&third, "section.action-group", "id"),
+        ["status-open", "status-done"]
+    );
+    assert!(out.dead_links().is_empty(), "{:?}", out.dead_links());
+    let sitemap = out.read("sitemap.xml");
+    assert!(sitemap.contains("https://example.com/lib/actions/page/5/"));
+}
+
+#[test]
+fn page_links_name_the_first_the_last_and_the_nearest_pages() {
+    let site = with_actions("paginate_by = 1\n");
+    let out = site.build(&[]);
+    let numbers = |rel: &str| {
+        texts(&out.html(rel), "nav.pagination li")
+            .into_iter()
+            .map(|t| t.replace("Page ", ""))
+            .collect::<Vec<_>>()
+    };
+    // 24 pages: page 12 links 1, 9-15 and 24, with a gap on each side.
+    let twelfth = numbers("actions/page/12/index.html");
+    assert_eq!(
+        twelfth,
+        [
+            "Previous page",
+            "1",
+            "…",
+            "9",
+            "10",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "…",
+            "24",
+            "Next page"
+        ]
+    );
+    let first = numbers("actions/index.html");
+    assert_eq!(first, ["1", "2", "3", "4", "…", "24", "Next page"]);
+    assert!(out.dead_links().is_empty(), "{:?}", out.dead_links());
 }
