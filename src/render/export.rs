@@ -112,7 +112,7 @@ struct ExportThemeLesson<'a> {
     text: &'a str,
 }
 
-/// The bytes of `/incidents.json`.
+/// Writes `/incidents.json` into `out`, each incident serialised as it is made.
 pub(crate) fn write_export<'a>(
     library: &'a Library,
     config: &'a Config,
