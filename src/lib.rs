@@ -146,10 +146,12 @@ pub fn load_with(
     parser: &mut dyn content::ParseFile,
     renderer: &mut dyn library::RenderBody,
 ) -> Result<Loaded> {
-    // A cache keeps what it renders, so its bodies are held.
+    // As in a build, each page renders its body again from its file: the caches
+    // then hold no HTML either, and nothing is copied out of them but what the
+    // lists and the search index show.
     let bodies = Bodies {
         plain_code: false,
-        defer: false,
+        defer: true,
     };
     load_site(options, progress, parser, renderer, bodies)
 }

@@ -68,7 +68,15 @@ impl Ui {
     /// Prints problems to stderr, sorted, one per line with an indented help line,
     /// then how many errors and warnings there are. `--quiet` never hides them.
     pub(crate) fn diagnostics(&self, diags: &Diagnostics) {
-        let _ = write!(anstream::stderr().lock(), "{}", diags.styled());
+        // Written whole, in one call: stderr has no buffer, and the report of a
+        // large library, written piece by piece (and stripped of its styles piece
+        // by piece when piped), took one system call per piece.
+        let mut stream = anstream::stderr().lock();
+        let report = match stream.current_choice() {
+            anstream::ColorChoice::Never => diags.to_string(),
+            _ => diags.styled().to_string(),
+        };
+        let _ = stream.write_all(report.as_bytes());
     }
 
     /// A progress bar is for people watching a terminal: never when stderr is piped,

@@ -120,23 +120,27 @@ fn publish(
     verb: &str,
     ui: Ui,
 ) -> Option<Arc<OnDemand>> {
-    ui.diagnostics(&loaded.diagnostics);
     let debrief::Loaded {
         diagnostics,
         site: loaded_site,
     } = loaded;
     let Some(loaded_site) = loaded_site.filter(|_| !diagnostics.has_errors()) else {
+        ui.diagnostics(&diagnostics);
         fail(site, &diagnostics, ui);
         return None;
     };
     let loaded_in = started.elapsed();
     let pages = Arc::new(OnDemand::new(loaded_site));
     let replaced = site.publish_unchecked(Arc::clone(&pages) as Arc<dyn Files>);
+    let published_in = started.elapsed();
+    // Printed once the browser has been told to reload: a large library's warnings
+    // take a while to print, and they are the same as before the edit but for it.
+    ui.diagnostics(&diagnostics);
     ui.info(format_args!(
         "{verb} in {} ms ({}, pages {} ms); its {} pages render as they are asked for",
-        started.elapsed().as_millis(),
+        published_in.as_millis(),
         clock.summary(),
-        (started.elapsed() - loaded_in).as_millis(),
+        (published_in - loaded_in).as_millis(),
         pages.page_count(),
     ));
     checks.check(Check {

@@ -21,6 +21,8 @@ pub mod urls;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, Theme};
 use crate::content::{ActionStatus, ComponentSlug, Content, Incident, Page};
 use crate::diag::Diagnostics;
@@ -305,7 +307,8 @@ pub fn build_library_with(
     let themes = themes::build_themes(&config.themes, &selected.incidents);
     let matcher = themes::Matcher::new(&themes);
     let of_incidents = std::mem::take(&mut names.of_incidents);
-    let mut incidents: IxVec<IncidentIx, Entry> = (selected.incidents.into_iter())
+    // In parallel: classifying every lesson and factor by theme is most of this.
+    let entries: Vec<Entry> = (selected.incidents.into_par_iter())
         .zip(incident_bodies)
         .zip(of_incidents)
         .map(|((incident, body), names)| {
@@ -321,6 +324,7 @@ pub fn build_library_with(
             )
         })
         .collect();
+    let mut incidents = IxVec::<IncidentIx, Entry>::from(entries);
     let related = related::related(&incidents);
     for (entry, related) in incidents.iter_mut().zip(related) {
         entry.related = related;
