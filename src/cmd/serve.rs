@@ -93,6 +93,8 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             }
             let started = Instant::now();
             ui.info(format_args!("changed: {}", changed.join(", ")));
+            // Read again whatever their stamps say.
+            cache.files.forget(&changed);
             let clock = StageClock::default();
             match debrief::load_with(&options, &clock, &mut cache.files, &mut cache.bodies) {
                 Ok(loaded) => {

@@ -2,6 +2,8 @@
 //! and checked fields. Built from the raw front-matter (`raw.rs`) by `validate.rs`;
 //! nothing here reads files or renders Markdown.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -167,8 +169,9 @@ pub struct Incident {
     /// Free-form data for templates.
     pub extra: serde_json::Value,
     /// The Markdown body; emptied once the library has read it when pages render
-    /// it again from the file ([`body_from_file`](super::body_from_file)).
-    pub body: String,
+    /// it again from the file ([`body_from_file`](super::body_from_file)). Shared,
+    /// so that `serve`'s cache hands a parsed file out again without copying it.
+    pub body: Arc<str>,
     /// The file line the body starts on.
     pub body_line: usize,
     /// The line of the body (from 0) that gave the title, blanked in `body`.

@@ -20,6 +20,8 @@ mod validate;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -154,6 +156,19 @@ pub trait ParseFile: Sync {
         false
     }
 
+    /// The file at `path` (relative to the site root) as an earlier load read and
+    /// parsed it under `config`, when `stamp` says it has not changed since; `None`
+    /// to read and parse it. Asked only when [`ParseFile::keeps_files`]; the default
+    /// knows no file.
+    fn unchanged(
+        &self,
+        _path: &str,
+        _stamp: FileStamp,
+        _config: &Config,
+    ) -> Option<(SourceFile, ParsedFile)> {
+        None
+    }
+
     /// Called once per load, after parsing, with every file of the load and its
     /// result when [`ParseFile::keeps_files`]; a cache keeps them for the next load.
     /// The default keeps nothing.
@@ -175,6 +190,26 @@ impl ParseFile for Fresh {
     }
 }
 
+/// A file's length and modification time: what tells, without reading it, that it
+/// has not changed since it was last read. Taken before reading, so that an edit
+/// made while the file is read gives a newer stamp than the text read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: SystemTime,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path`; `None` when its metadata cannot be read.
+    fn of(path: &Path) -> Option<FileStamp> {
+        let metadata = fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok()?,
+        })
+    }
+}
+
 /// One Markdown file read from disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -182,13 +217,22 @@ pub struct SourceFile {
     path: String,
     stem: String,
     is_page: bool,
-    text: String,
+    /// Shared, so that `serve`'s cache hands a file out again without copying it.
+    text: Arc<String>,
+    /// Its stamp, taken before it was read, when the parser keeps files.
+    stamp: Option<FileStamp>,
 }
 
 impl SourceFile {
     /// Its path, relative to the site root.
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Its length and modification time, taken before it was read; `None` when
+    /// the load does not keep files.
+    pub fn stamp(&self) -> Option<FileStamp> {
+        self.stamp
     }
 
     /// Parses the file under `config`.
@@ -241,7 +285,13 @@ pub fn load_content_with(
         files
             .into_par_iter()
             .map(|file| {
-                let file = file.read()?;
+                let stamp = keeps.then(|| FileStamp::of(&file.path)).flatten();
+                if let Some(stamp) = stamp
+                    && let Some((kept, parsed)) = parser.unchanged(&file.rel, stamp, config)
+                {
+                    return Ok((Some(kept), parsed));
+                }
+                let file = file.read(stamp)?;
                 let parsed = parser.parse(&file, config);
                 Ok((keeps.then_some(file), parsed))
             })
@@ -400,8 +450,9 @@ struct FoundFile {
 }
 
 impl FoundFile {
-    /// Reads the file; an unreadable file or one that is not UTF-8 is an error.
-    fn read(self) -> Result<SourceFile, Diagnostic> {
+    /// Reads the file, whose stamp was `stamp`; an unreadable file or one that is
+    /// not UTF-8 is an error.
+    fn read(self, stamp: Option<FileStamp>) -> Result<SourceFile, Diagnostic> {
         let bytes = fs::read(&self.path).map_err(|e| {
             Diagnostic::error(Location::file(&self.rel), format!("cannot read: {e}"))
         })?;
@@ -416,7 +467,8 @@ impl FoundFile {
             path: self.rel,
             stem: self.stem,
             is_page: self.is_page,
-            text,
+            text: Arc::new(text),
+            stamp,
         })
     }
 }

@@ -368,7 +368,7 @@ pub fn parse_incident(
         draft,
         visibility,
         extra,
-        body,
+        body: body.into(),
         body_line: source.body_line,
         title_line,
     };

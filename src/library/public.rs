@@ -13,7 +13,7 @@ use super::select::Selected;
 /// fields out of every published incident.
 pub(super) fn for_public(selected: &mut Selected, omit: &[String]) {
     for incident in &mut selected.incidents {
-        incident.body = internal::strip(&incident.body);
+        incident.body = internal::strip(&incident.body).into();
         for field in omit {
             leave_out(incident, field);
         }

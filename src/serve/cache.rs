@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::content::{ParseFile, ParsedFile, SourceFile};
+use crate::content::{FileStamp, ParseFile, ParsedFile, SourceFile};
 use crate::library::{BodyJob, RenderBody, RenderedBody};
 
 /// The parse and body caches of one site.
@@ -28,7 +28,9 @@ impl LoadCache {
 }
 
 /// Parsed files kept from one load of a site to the next. A file is taken from it
-/// when its path, text and kind are the same and the config is equal; the problems
+/// without being read when its length and modification time are the same and it
+/// was not reported changed since (see [`ParseCache::forget`]); else when its
+/// text is the same; and in both cases only under an equal config. The problems
 /// found in it are kept with it. Only the last load's files are kept.
 #[derive(Debug, Default)]
 pub struct ParseCache {
@@ -36,7 +38,37 @@ pub struct ParseCache {
     files: HashMap<String, (SourceFile, ParsedFile)>,
 }
 
+impl ParseCache {
+    /// Forgets the files at `paths` (relative to the site root) and under them, so
+    /// that the next load reads them again whatever their stamps say: a file saved
+    /// twice within the clock's tick, with the same length, has the same stamp
+    /// twice. `.` forgets every file.
+    pub fn forget(&mut self, paths: &[String]) {
+        if paths.iter().any(|p| p == ".") {
+            self.files.clear();
+            return;
+        }
+        self.files.retain(|kept, _| {
+            !paths.iter().any(|p| {
+                kept.strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        });
+    }
+}
+
 impl ParseFile for ParseCache {
+    fn unchanged(
+        &self,
+        path: &str,
+        stamp: FileStamp,
+        config: &Config,
+    ) -> Option<(SourceFile, ParsedFile)> {
+        let (file, parsed) = self.files.get(path)?;
+        (file.stamp() == Some(stamp) && self.config.as_ref() == Some(config))
+            .then(|| (file.clone(), parsed.clone()))
+    }
+
     fn parse(&self, file: &SourceFile, config: &Config) -> ParsedFile {
         if self.config.as_ref() == Some(config)
             && let Some((_, parsed)) = self.files.get(file.path()).filter(|(kept, _)| kept == file)
@@ -238,5 +270,55 @@ mod tests {
         assert!(now.iter().any(|b| b.contains("New text with")));
         // Only this build's bodies are kept: the draft is not rendered.
         assert_eq!(cache.bodies.len(), 3);
+    }
+
+    #[test]
+    fn a_file_whose_stamp_is_unchanged_is_read_again_only_once_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| crate::tests::write_file(root, rel, text);
+        let incident =
+            |body: &str| format!("---\ntitle: A\ndate: 2024-01-02\nseverity: minor\n---\n{body}");
+        write("debrief.toml", "title = \"Cache\"\n");
+        write("content/incidents/a.md", &incident("Old text.\n"));
+        let options = BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let mut cache = LoadCache::new();
+        let summaries = |cache: &mut LoadCache| {
+            let loaded =
+                crate::load_with(&options, &(), &mut cache.files, &mut cache.bodies).unwrap();
+            let library = &loaded.site.unwrap().library;
+            library
+                .incidents
+                .iter()
+                .map(|e| e.summary.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(summaries(&mut cache), ["Old text."]);
+
+        // Saved again with the same length and modification time: taken as it was.
+        let path = root.join("content/incidents/a.md");
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        write("content/incidents/a.md", &incident("New text.\n"));
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(modified).unwrap();
+        assert_eq!(summaries(&mut cache), ["Old text."]);
+
+        // A folder's name that only starts the same forgets nothing under it.
+        cache.files.forget(&["content/inc".to_string()]);
+        assert_eq!(summaries(&mut cache), ["Old text."]);
+        // Reported changed (here, through its folder): read again.
+        cache.files.forget(&["content/incidents".to_string()]);
+        assert_eq!(summaries(&mut cache), ["New text."]);
+
+        // A new length is read without being reported.
+        write("content/incidents/a.md", &incident("Newer, longer text.\n"));
+        assert_eq!(summaries(&mut cache), ["Newer, longer text."]);
+        // `.` forgets every file.
+        cache.files.forget(&[".".to_string()]);
+        assert!(cache.files.files.is_empty());
+        assert_eq!(summaries(&mut cache), ["Newer, longer text."]);
     }
 }
