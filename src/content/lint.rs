@@ -2,6 +2,11 @@
 //! and wording that blames people. Each is a warning, switched off by its name
 //! under `[lint]`, with a help line that says what to write instead.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use aho_corasick::AhoCorasick;
+
 use crate::config::Config;
 use crate::diag::{Diagnostic, LineIndex, Location, Pos};
 
@@ -56,7 +61,7 @@ pub(super) fn check(
         }
     }
     if lint.blame {
-        let phrases: Vec<Vec<String>> = lint.blame_words.iter().map(|w| words(w)).collect();
+        let phrases = Phrases::of(&lint.blame_words);
         let mut blame = |pos: Pos, phrase: &str| {
             warn(
                 pos,
@@ -103,21 +108,65 @@ fn words(text: &str) -> Vec<String> {
     word_spans(text).into_iter().map(|(_, _, w)| w).collect()
 }
 
+/// The blame phrases of a config, as words, and an automaton that finds their
+/// first words in one pass over a text, when every word is ASCII.
+struct Phrases {
+    words: Vec<Vec<String>>,
+    /// Pattern `i` is the first word of `words[i]`; `None` when a word is not
+    /// ASCII, or a phrase has no word.
+    firsts: Option<AhoCorasick>,
+}
+
+impl Phrases {
+    /// The phrases of `blame_words`, made once per thread and list: every file is
+    /// checked against the same config.
+    fn of(blame_words: &[String]) -> Rc<Phrases> {
+        thread_local! {
+            static MADE: RefCell<Option<(Vec<String>, Rc<Phrases>)>> = const { RefCell::new(None) };
+        }
+        MADE.with_borrow_mut(|made| match made {
+            Some((list, phrases)) if list.as_slice() == blame_words => Rc::clone(phrases),
+            _ => {
+                let phrases = Rc::new(Phrases::new(blame_words));
+                *made = Some((blame_words.to_vec(), Rc::clone(&phrases)));
+                phrases
+            }
+        })
+    }
+
+    fn new(blame_words: &[String]) -> Phrases {
+        let words: Vec<Vec<String>> = blame_words.iter().map(|w| words(w)).collect();
+        let ascii = words
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(|w| w.is_ascii()));
+        let firsts = ascii
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(words.iter().map(|p| &p[0]))
+                    .ok()
+            })
+            .flatten();
+        Phrases { words, firsts }
+    }
+}
+
 /// Each occurrence of a phrase in `text` as a run of whole words, ignoring case: its
 /// byte offset and the phrase as configured.
-fn find_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
+fn find_phrases(text: &str, phrases: &Phrases) -> Vec<(usize, String)> {
+    if let Some(firsts) = &phrases.firsts
+        && text.is_ascii()
+    {
+        return find_ascii_phrases(text, &phrases.words, firsts);
+    }
     // Most text holds no phrase: a look for each of its words rules it out before
     // the text is split into words.
     let lower = text.to_lowercase();
     let maybe = |phrase: &Vec<String>| phrase.iter().all(|w| lower.contains(w.as_str()));
-    if !phrases.iter().any(maybe) {
+    if !phrases.words.iter().any(maybe) {
         return Vec::new();
     }
-    if text.is_ascii() {
-        find_ascii_phrases(&lower, phrases)
-    } else {
-        find_word_phrases(text, phrases)
-    }
+    find_word_phrases(text, &phrases.words)
 }
 
 /// [`find_phrases`] on any text: split into words, matched word by word.
@@ -140,39 +189,40 @@ fn find_word_phrases(text: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)
     found
 }
 
-/// [`find_phrases`] on ASCII text, already lowercased: each phrase's first word is
-/// looked for where it stands as a whole word, and the rest are matched from there,
-/// with no word of the text split out. Offsets are those of the text, since
-/// lowercasing ASCII keeps every byte where it was.
-fn find_ascii_phrases(lower: &str, phrases: &[Vec<String>]) -> Vec<(usize, String)> {
-    let bytes = lower.as_bytes();
+/// [`find_phrases`] on ASCII text with ASCII phrases: `firsts` finds every
+/// phrase's first word in one pass, ignoring case; where one stands as a whole
+/// word, the rest of its phrase is matched from there, with no word of the text
+/// split out.
+fn find_ascii_phrases(
+    text: &str,
+    phrases: &[Vec<String>],
+    firsts: &AhoCorasick,
+) -> Vec<(usize, String)> {
+    let bytes = text.as_bytes();
     let is_word = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
     // The end of `word` as a whole word at `at`, if it is one there.
     let word_at = |at: usize, word: &str| {
         let end = at + word.len();
-        (lower.get(at..end) == Some(word) && !is_word(end)).then_some(end)
+        let here = bytes.get(at..end)?;
+        (here.eq_ignore_ascii_case(word.as_bytes()) && !is_word(end)).then_some(end)
     };
     let mut found = Vec::new();
-    for (p, phrase) in phrases.iter().enumerate() {
-        let Some((first, others)) = phrase.split_first() else {
+    for hit in firsts.find_overlapping_iter(text) {
+        let (start, p) = (hit.start(), hit.pattern().as_usize());
+        if start > 0 && is_word(start - 1) || is_word(hit.end()) {
             continue;
-        };
-        for (start, _) in lower.match_indices(first.as_str()) {
-            if start > 0 && is_word(start - 1) {
-                continue;
-            }
-            let mut end = word_at(start, first);
-            for word in others {
-                end = end.and_then(|mut at| {
-                    while at < bytes.len() && !is_word(at) {
-                        at += 1;
-                    }
-                    word_at(at, word)
-                });
-            }
-            if end.is_some() {
-                found.push((start, p));
-            }
+        }
+        let mut end = Some(hit.end());
+        for word in &phrases[p][1..] {
+            end = end.and_then(|mut at| {
+                while at < bytes.len() && !is_word(at) {
+                    at += 1;
+                }
+                word_at(at, word)
+            });
+        }
+        if end.is_some() {
+            found.push((start, p));
         }
     }
     found.sort_unstable();
@@ -186,7 +236,7 @@ fn find_ascii_phrases(lower: &str, phrases: &[Vec<String>]) -> Vec<(usize, Strin
 /// Code blocks (as CommonMark reads them), inline code, HTML comments and tags,
 /// and link destinations are left out (a skeleton's guidance lives in comments);
 /// a phrase may run from one line to the next.
-fn body_phrases(body: &str, body_line: usize, phrases: &[Vec<String>]) -> Vec<(Pos, String)> {
+fn body_phrases(body: &str, body_line: usize, phrases: &Phrases) -> Vec<(Pos, String)> {
     let code = crate::markdown::code_block_lines(body);
     let mut in_comment = false;
     let prose: Vec<String> = (body.lines().enumerate())
@@ -274,11 +324,8 @@ fn blank(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn phrases() -> Vec<Vec<String>> {
-        ["human error", "should have"]
-            .iter()
-            .map(|p| words(p))
-            .collect()
+    fn phrases() -> Phrases {
+        Phrases::new(&["human error".into(), "should have".into()])
     }
 
     fn found(body: &str) -> Vec<(usize, usize, String)> {
@@ -317,26 +364,38 @@ mod tests {
 
     #[test]
     fn ascii_text_finds_what_splitting_into_words_finds() {
-        let phrases: Vec<Vec<String>> = ["human error", "should have", "root cause", "a"]
-            .iter()
-            .map(|p| words(p))
-            .collect();
+        let list = [
+            "human error",
+            "should have",
+            "root cause",
+            "a",
+            "should not have",
+        ];
+        let phrases = Phrases::new(&list.map(String::from));
+        let (words, firsts) = (&phrases.words, phrases.firsts.as_ref().unwrap());
         let texts = [
             "Human error, human  error; humanerror and human-error. Should\nhave, should haves",
             "a root cause... the ROOT   cause: rootcause, a a a, (a) xa ax",
-            "should have should have",
+            "should have should have; we SHOULD NOT HAVE; should not, have",
             "",
             "nothing here at all",
         ];
         for text in texts {
             assert_eq!(
-                find_ascii_phrases(&text.to_lowercase(), &phrases),
-                find_word_phrases(text, &phrases),
+                find_ascii_phrases(text, words, firsts),
+                find_word_phrases(text, words),
                 "{text:?}"
             );
         }
+        // A word that is not ASCII, in the text or a phrase, goes word by word.
+        assert!(phrases.words.iter().all(|p| p.iter().all(|w| w.is_ascii())));
+        assert!(Phrases::new(&["naïve fix".into()]).firsts.is_none());
         assert_eq!(
-            find_ascii_phrases("root cause, and should\thave", &phrases),
+            find_phrases("Naïve: human error", &phrases),
+            [(8, "human error".to_string())]
+        );
+        assert_eq!(
+            find_ascii_phrases("root cause, and should\thave", words, firsts),
             [
                 (0, "root cause".to_string()),
                 (16, "should have".to_string())
