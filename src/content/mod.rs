@@ -195,8 +195,10 @@ impl ParseFile for Fresh {
 /// made while the file is read gives a newer stamp than the text read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileStamp {
-    len: u64,
-    modified: SystemTime,
+    /// Its length in bytes.
+    pub len: u64,
+    /// When it was last modified.
+    pub modified: SystemTime,
 }
 
 impl FileStamp {
@@ -233,6 +235,15 @@ impl SourceFile {
     /// the load does not keep files.
     pub fn stamp(&self) -> Option<FileStamp> {
         self.stamp
+    }
+
+    /// Whether `other` is the same file with the same text, whatever their stamps:
+    /// a file saved again unchanged (or checked out again) parses the same.
+    pub fn same_text(&self, other: &SourceFile) -> bool {
+        self.path == other.path
+            && self.stem == other.stem
+            && self.is_page == other.is_page
+            && self.text == other.text
     }
 
     /// Parses the file under `config`.

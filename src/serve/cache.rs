@@ -71,7 +71,8 @@ impl ParseFile for ParseCache {
 
     fn parse(&self, file: &SourceFile, config: &Config) -> ParsedFile {
         if self.config.as_ref() == Some(config)
-            && let Some((_, parsed)) = self.files.get(file.path()).filter(|(kept, _)| kept == file)
+            && let Some((_, parsed)) =
+                (self.files.get(file.path())).filter(|(kept, _)| kept.same_text(file))
         {
             return parsed.clone();
         }
@@ -98,8 +99,9 @@ impl ParseFile for ParseCache {
         self.files = files
             .map(|(file, parsed)| {
                 let path = file.path().to_string();
+                // The file as read now, with its stamp, and what it parsed into.
                 let entry = match old.remove(&path) {
-                    Some(kept) if kept.0 == file => kept,
+                    Some((kept, parsed)) if kept.same_text(&file) => (file, parsed),
                     _ => (file, parsed.clone()),
                 };
                 (path, entry)
@@ -316,6 +318,15 @@ mod tests {
         // A new length is read without being reported.
         write("content/incidents/a.md", &incident("Newer, longer text.\n"));
         assert_eq!(summaries(&mut cache), ["Newer, longer text."]);
+        // Saved again unchanged, later: kept under its new stamp.
+        let later = std::fs::metadata(&path).unwrap().modified().unwrap()
+            + std::time::Duration::from_secs(5);
+        write("content/incidents/a.md", &incident("Newer, longer text.\n"));
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(later).unwrap();
+        assert_eq!(summaries(&mut cache), ["Newer, longer text."]);
+        let kept = &cache.files.files["content/incidents/a.md"].0;
+        assert_eq!(kept.stamp().map(|s| s.modified), Some(later));
         // `.` forgets every file.
         cache.files.forget(&[".".to_string()]);
         assert!(cache.files.files.is_empty());
