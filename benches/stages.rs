@@ -267,7 +267,7 @@ fn library_and_templates(c: &mut Criterion) {
             black_box(content::load_content(root, &config, &mut diags).expect("content"))
         });
     });
-    group.bench_function("build library (bodies, indexes, related)", |b| {
+    group.bench_function("build library (bodies, indexes)", |b| {
         b.iter_batched(
             || {
                 let mut diags = Diagnostics::default();

@@ -88,7 +88,8 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
     std::thread::spawn(move || {
         while let Some(changed) = watcher.next_change() {
             // The pages of the site being replaced are no longer worth checking.
-            if let Some(previous) = current.take() {
+            let previous = current.take();
+            if let Some(previous) = &previous {
                 previous.cancel();
             }
             let started = Instant::now();
@@ -98,6 +99,10 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             let clock = StageClock::default();
             match debrief::load_with(&options, &clock, &mut cache.files, &mut cache.bodies) {
                 Ok(loaded) => {
+                    if let (Some(built), Some(previous)) = (&loaded.site, &previous) {
+                        built.library.reuse_related(&previous.site().library);
+                    }
+                    drop(previous);
                     current = publish(&site, &checks, loaded, (started, &clock), "rebuilt", ui);
                 }
                 Err(e) => {

@@ -104,8 +104,6 @@ pub struct Entry {
     pub time_to_mitigate: Option<i64>,
     /// Minutes from start to resolution, else `duration`.
     pub time_to_resolve: Option<i64>,
-    /// Up to five related incidents, most related first.
-    pub related: Vec<IncidentIx>,
     /// The incidents it repeats and those that repeat it (SPEC §10).
     pub repeats: Repeats,
     /// For each action item: the nearest later repeat that came after the item
@@ -183,6 +181,9 @@ pub struct Library {
     pub public: bool,
     /// When the incidents' bodies are rendered with their pages: what that needs.
     pub deferred: Option<std::sync::Arc<Deferred>>,
+    /// Each incident's related incidents, found when a page first asks
+    /// ([`Library::related`]): a check that renders no page never needs them.
+    related: std::sync::OnceLock<std::sync::Arc<Vec<Vec<IncidentIx>>>>,
 }
 
 /// A file of `content/` that a published page links, and where it is published.
@@ -205,6 +206,30 @@ impl Library {
         match &self.deferred {
             Some(deferred) => deferred.html(&entry.incident).map(Into::into),
             None => Ok(entry.body.html.as_str().into()),
+        }
+    }
+
+    /// Up to five incidents related to incident `n`, most related first: those that
+    /// share the most components, tags and lesson themes with it.
+    pub fn related(&self, n: IncidentIx) -> &[IncidentIx] {
+        let all = (self.related).get_or_init(|| related::related(&self.incidents).into());
+        &all[n.index()]
+    }
+
+    /// Takes `previous`'s related incidents instead of finding them again, when it
+    /// has found them and its incidents have the same components, tags and lesson
+    /// themes as this library's, in the same order: after an edit that changed only
+    /// a text, as most edits in `serve` do.
+    pub fn reuse_related(&self, previous: &Library) {
+        let Some(found) = previous.related.get() else {
+            return;
+        };
+        let same = self.incidents.len() == previous.incidents.len()
+            && (self.incidents.iter())
+                .zip(previous.incidents.iter())
+                .all(|(a, b)| related::same_keys(a, b));
+        if same {
+            let _ = self.related.set(std::sync::Arc::clone(found));
         }
     }
 
@@ -325,10 +350,6 @@ pub fn build_library_with(
         })
         .collect();
     let mut incidents = IxVec::<IncidentIx, Entry>::from(entries);
-    let related = related::related(&incidents);
-    for (entry, related) in incidents.iter_mut().zip(related) {
-        entry.related = related;
-    }
     let other = themes
         .iter()
         .position(|t| t.key == crate::config::OTHER_THEME);
@@ -388,6 +409,7 @@ pub fn build_library_with(
                 sums,
             ))
         }),
+        related: std::sync::OnceLock::new(),
     }
 }
 
@@ -444,7 +466,6 @@ fn entry(
         factors,
         summary,
         body: bodies::to_body(rendered, keep_html),
-        related: Vec::new(),
         repeats: Repeats::default(),
         repeat_after: Vec::new(),
         incident,

@@ -95,6 +95,14 @@ pub(super) fn related<E: Facets + Sync>(entries: &[E]) -> Vec<Vec<IncidentIx>> {
         .collect()
 }
 
+/// Whether two incidents have the same keys, written alike: when every incident of
+/// two libraries does, position by position, their related incidents are the same.
+pub(super) fn same_keys<E: Facets>(a: &E, b: &E) -> bool {
+    a.components() == b.components()
+        && a.tags() == b.tags()
+        && (a.lessons().iter().map(|l| &l.themes)).eq(b.lessons().iter().map(|l| &l.themes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,14 +6,18 @@
 //! highlighted once through a [`Highlights`] memo that the build owns. Highlighting
 //! never fails a build: every problem gives `None` and the caller shows plain text.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{LazyLock, Mutex, PoisonError};
 
 use syntect::highlighting::{Color, Theme, ThemeSet};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::{SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder};
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{
+    ParseState, ScopeStack, SyntaxDefinition, SyntaxReference, SyntaxSet, SyntaxSetBuilder,
+};
 use syntect::util::LinesWithEndings;
 
 /// The default light and dark theme names.
@@ -128,7 +132,7 @@ pub fn nearest_language(token: &str) -> Option<&'static str> {
 /// language is unknown, the code is too big to highlight safely, or syntect fails.
 pub fn highlight(code: &str, language: &str) -> Option<String> {
     let (set, syntax) = highlightable(code, language)?;
-    highlight_safely(set, syntax, code)
+    highlight_safely(set, syntax, code, None)
 }
 
 /// The highlighted code blocks of one build, by syntax and code, so that a block that
@@ -138,9 +142,26 @@ pub fn highlight(code: &str, language: &str) -> Option<String> {
 /// It stops remembering new blocks once it holds [`MEMO_BYTES`]: in a library of
 /// 100,000 postmortems most blocks are distinct, and remembering them all would hold
 /// hundreds of megabytes for no gain.
-#[derive(Default)]
+///
+/// Below whole blocks, it remembers lines: blocks that differ often share most of
+/// their lines (`apiVersion: v1`, `kubectl get pods -n kube-system`, a closing
+/// brace), and a line highlights the same way whenever the parser is in the same
+/// state before it. The parser's state cannot move between threads, so each thread
+/// remembers the lines it highlighted, for the memo it highlighted them for: the
+/// first line highlighted for another memo forgets them.
 pub struct Highlights {
     entries: Mutex<Memo>,
+    id: u64,
+}
+
+impl Default for Highlights {
+    fn default() -> Highlights {
+        static MEMOS: AtomicU64 = AtomicU64::new(1);
+        Highlights {
+            entries: Mutex::default(),
+            id: MEMOS.fetch_add(1, Ordering::Relaxed),
+        }
+    }
 }
 
 /// Syntax name, then code, to the highlighted HTML (`None`: syntect gave up), and
@@ -153,6 +174,40 @@ struct Memo {
 
 /// How many bytes of code and HTML a [`Highlights`] memo holds at most.
 const MEMO_BYTES: usize = 64 << 20;
+
+thread_local! {
+    /// The lines this thread highlighted for one [`Highlights`] memo.
+    static LINES: RefCell<Lines> = RefCell::default();
+}
+
+/// Highlighted lines by syntax name and text, each with the states it was
+/// highlighted from; about how many bytes they hold; and the [`Highlights`] memo
+/// they were highlighted for.
+#[derive(Default)]
+struct Lines {
+    memo: u64,
+    known: HashMap<&'static str, HashMap<String, Vec<HighlightedLine>>>,
+    bytes: usize,
+}
+
+/// One line highlighted from one state of the parser and the scope stack: the
+/// states after it, its HTML, and how many spans it left open (or closed).
+struct HighlightedLine {
+    before: (ParseState, ScopeStack),
+    after: (ParseState, ScopeStack),
+    html: String,
+    open_spans: isize,
+}
+
+/// How many bytes of lines a thread remembers at most.
+const LINES_BYTES: usize = 16 << 20;
+
+/// How many states one line is remembered from at most: a `}` or a blank line
+/// occurs in many, and each lookup compares them all.
+const STATES_PER_LINE: usize = 8;
+
+/// What a remembered line costs besides its text and HTML: its four states.
+const LINE_OVERHEAD: usize = 256;
 
 impl std::fmt::Debug for Highlights {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -176,7 +231,7 @@ impl Highlights {
     pub fn highlight(&self, code: &str, language: &str) -> Option<String> {
         let (set, syntax) = highlightable(code, language)?;
         if code.len() > MAX_REMEMBERED_CODE_BYTES {
-            return highlight_safely(set, syntax, code);
+            return highlight_safely(set, syntax, code, Some(self.id));
         }
         let name = syntax.name.as_str();
         if let Some(known) = self.lookup(name, code) {
@@ -184,7 +239,7 @@ impl Highlights {
         }
         // Highlight outside the lock: two threads may both highlight the same new
         // block, which gives the same HTML, rather than one waiting on the other.
-        let html = highlight_safely(set, syntax, code);
+        let html = highlight_safely(set, syntax, code, Some(self.id));
         let mut memo = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         let size = code.len() + html.as_ref().map_or(0, String::len);
         if memo.bytes + size <= MEMO_BYTES {
@@ -218,8 +273,13 @@ fn highlightable(
 
 /// Highlights, turning a panic inside a grammar into `None`: it must not take the
 /// build down with it.
-fn highlight_safely(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
-    catch_unwind(AssertUnwindSafe(|| highlight_with(set, syntax, code))).ok()?
+fn highlight_safely(
+    set: &SyntaxSet,
+    syntax: &'static SyntaxReference,
+    code: &str,
+    memo: Option<u64>,
+) -> Option<String> {
+    catch_unwind(AssertUnwindSafe(|| highlight_with(set, syntax, code, memo))).ok()?
 }
 
 /// The CSS for the light theme, then the dark theme inside
@@ -332,14 +392,93 @@ fn find_syntax(token: &str) -> Option<(&'static SyntaxSet, &'static SyntaxRefere
         .map(|syntax| (defaults, syntax))
 }
 
-fn highlight_with(set: &SyntaxSet, syntax: &SyntaxReference, code: &str) -> Option<String> {
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+/// Highlights line by line, as syntect's `ClassedHTMLGenerator` does, taking each
+/// line from this thread's lines of `memo` when it was highlighted before from the
+/// same states.
+fn highlight_with(
+    set: &SyntaxSet,
+    syntax: &'static SyntaxReference,
+    code: &str,
+    memo: Option<u64>,
+) -> Option<String> {
+    match memo {
+        Some(memo) => LINES.with_borrow_mut(|lines| {
+            if lines.memo != memo {
+                *lines = Lines {
+                    memo,
+                    ..Lines::default()
+                };
+            }
+            highlight_lines(set, syntax, code, Some(lines))
+        }),
+        None => highlight_lines(set, syntax, code, None),
     }
-    Some(generator.finalize())
+}
+
+fn highlight_lines(
+    set: &SyntaxSet,
+    syntax: &'static SyntaxReference,
+    code: &str,
+    mut lines: Option<&mut Lines>,
+) -> Option<String> {
+    let name = syntax.name.as_str();
+    let mut state = (ParseState::new(syntax), ScopeStack::new());
+    let mut open_spans = 0;
+    let mut html = String::with_capacity(code.len() * 3);
+    for line in LinesWithEndings::from(code) {
+        let known = (lines.as_deref())
+            .and_then(|lines| lines.known.get(name)?.get(line))
+            .and_then(|seen| seen.iter().find(|l| l.before == state));
+        if let Some(known) = known {
+            html.push_str(&known.html);
+            open_spans += known.open_spans;
+            state = known.after.clone();
+            continue;
+        }
+        let before = lines.is_some().then(|| state.clone());
+        let (parser, scopes) = &mut state;
+        let ops = parser.parse_line(line, set).ok()?;
+        let (line_html, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, scopes).ok()?;
+        html.push_str(&line_html);
+        open_spans += delta;
+        if let (Some(lines), Some(before)) = (lines.as_deref_mut(), before) {
+            lines.remember(name, line, before, &state, (line_html, delta));
+        }
+    }
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Some(html)
+}
+
+impl Lines {
+    /// Remembers `line` highlighted from `before`, while there is room.
+    fn remember(
+        &mut self,
+        syntax: &'static str,
+        line: &str,
+        before: (ParseState, ScopeStack),
+        after: &(ParseState, ScopeStack),
+        (html, open_spans): (String, isize),
+    ) {
+        let size = line.len() + html.len() + LINE_OVERHEAD;
+        if self.bytes + size > LINES_BYTES {
+            return;
+        }
+        let seen = (self.known.entry(syntax).or_default())
+            .entry(line.to_string())
+            .or_default();
+        if seen.len() < STATES_PER_LINE {
+            seen.push(HighlightedLine {
+                before,
+                after: after.clone(),
+                html,
+                open_spans,
+            });
+            self.bytes += size;
+        }
+    }
 }
 
 /// Writes the dark theme's rules under `scope`, after a reset: light rules that the
@@ -712,5 +851,68 @@ mod tests {
         assert_eq!(css.matches('{').count(), css.matches('}').count());
         assert_eq!(theme_css("nope", DEFAULT_THEMES.1), None);
         assert_eq!(theme_css(DEFAULT_THEMES.0, "nope"), None);
+    }
+
+    /// What syntect's own generator gives for `code`.
+    fn generated(code: &str, language: &str) -> String {
+        let (set, syntax) = find_syntax(language).unwrap();
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        generator.finalize()
+    }
+
+    #[test]
+    fn remembered_lines_give_the_html_of_syntects_generator() {
+        // The same lines in different states: inside and outside a block comment, a
+        // multi-line string, a heredoc; a block that ends inside a span.
+        let blocks = [
+            ("go", "func main() {\n\tx := 1\n}\n"),
+            (
+                "go",
+                "/*\nfunc main() {\n\tx := 1\n}\n*/\nfunc main() {\n\tx := 1\n}\n",
+            ),
+            ("go", "s := `\nfunc main() {\n\tx := 1\n}\n`\n"),
+            ("go", "/* never closed\n\tx := 1\n"),
+            (
+                "yaml",
+                "spec:\n  replicas: 3\n  args: |\n    spec:\n      replicas: 3\n  replicas: 3\n",
+            ),
+            ("yaml", "spec:\n  replicas: 3\n"),
+            (
+                "bash",
+                "cat <<EOF\nkubectl get pods\nEOF\nkubectl get pods\n",
+            ),
+            ("bash", "kubectl get pods\necho \"a\nkubectl get pods\n\"\n"),
+            ("json", "{\n  \"a\": 1,\n  \"b\": \"x\"\n}\n"),
+            ("json", "{\n  \"b\": \"x\",\n  \"a\": 1\n}"),
+        ];
+        let memo = Highlights::new();
+        for round in 0..2 {
+            for (language, code) in blocks {
+                // A new block each round, so that only lines can be remembered.
+                let code = format!("{code}{}", "\n".repeat(round));
+                let expected = generated(&code, language);
+                assert_eq!(highlight(&code, language).as_deref(), Some(&*expected));
+                assert_eq!(
+                    memo.highlight(&code, language).as_deref(),
+                    Some(&*expected),
+                    "{language}, round {round}: {code:?}"
+                );
+            }
+        }
+        // Another memo on this thread starts afresh, and gives the same HTML.
+        let other = Highlights::new();
+        let (language, code) = blocks[1];
+        assert_eq!(other.highlight(code, language), highlight(code, language));
+        LINES.with_borrow(|lines| {
+            assert_eq!(lines.memo, other.id);
+            assert!(!lines.known["Go"].is_empty());
+            assert!(!lines.known.contains_key("YAML"));
+        });
     }
 }

@@ -592,7 +592,7 @@ impl<'a> SiteRenderer<'a> {
                 let ctx = IncidentContext {
                     base,
                     incident: views.incident(n, body_html),
-                    related: views.summaries(&views.entry(n).related),
+                    related: views.summaries(library.related(n)),
                     previous: near(Some(n.index() + 1)),
                     next: near(n.index().checked_sub(1)),
                     repeat_window_days: self.views.config.repeat_window_days,

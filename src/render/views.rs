@@ -17,7 +17,7 @@ use crate::config::{Config, Severity};
 use crate::content::incident::DETECTED_BY;
 use crate::content::{ActionItem, ActionStatus};
 use crate::library::urls::rel;
-use crate::library::{ComponentIx, Entry, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
+use crate::library::{ComponentIx, IncidentIx, Library, PageIx, SeverityIx, Term, ThemeIx};
 use jiff::civil::Date;
 
 /// Builds views; holds what every view needs.
@@ -65,11 +65,6 @@ impl<'a> Views<'a> {
     /// The severity view at an index of the config.
     pub(crate) fn severity(&self, s: SeverityIx) -> &SeverityView<'a> {
         &self.severities[s.index()]
-    }
-
-    /// The entry of an incident.
-    pub(crate) fn entry(&self, n: IncidentIx) -> &'a Entry {
-        &self.library.incidents[n]
     }
 
     fn path(&self, rel: &str) -> String {

@@ -80,6 +80,11 @@ impl OnDemand {
         site
     }
 
+    /// The site it serves.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
     fn renderer(&self) -> SiteRenderer<'_> {
         self.site.renderer()
     }

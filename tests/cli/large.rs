@@ -143,7 +143,53 @@ fn related_lists_keep_five_of_many_candidates() {
     let site = load(&site);
     let library = &site.library;
     assert_eq!(library.incidents.len(), 60);
-    for entry in &library.incidents {
-        assert_eq!(entry.related.len(), 5, "{}", entry.incident.title);
+    for (n, entry) in library.incidents.indexed() {
+        assert_eq!(library.related(n).len(), 5, "{}", entry.incident.title);
     }
+}
+
+#[test]
+fn related_lists_are_reused_only_while_every_incident_keeps_its_keys() {
+    // The sample library, loaded again after edits as `serve` does: related lists
+    // are taken from the previous load when only a text changed, and found again
+    // when a component did; either way they are those of a fresh load.
+    let site = Site::sample();
+    let before = load(&site);
+    let all = |s: &debrief::Site| -> Vec<Vec<String>> {
+        (s.library.incidents.ids())
+            .map(|n| {
+                (s.library.related(n).iter())
+                    .map(|&m| s.library.incidents[m].incident.path.clone())
+                    .collect()
+            })
+            .collect()
+    };
+    let listed = all(&before);
+    assert!(listed.iter().any(|r| !r.is_empty()), "{listed:?}");
+
+    let (n, entry) = (before.library.incidents.indexed())
+        .find(|(n, _)| !before.library.related(*n).is_empty())
+        .unwrap();
+    let path = entry.incident.path.clone();
+    let text = std::fs::read_to_string(site.path().join(&path)).unwrap();
+    site.write(&path, &format!("{text}\nOne more paragraph.\n"));
+    let after_text = load(&site);
+    after_text.library.reuse_related(&before.library);
+    assert!(std::ptr::eq(
+        after_text.library.related(n),
+        before.library.related(n)
+    ));
+    assert_eq!(all(&after_text), listed);
+
+    // A component the other incidents do not have: the lists are found again.
+    let edited = text.replacen("components: [", "components: [a-new-component, ", 1);
+    assert_ne!(edited, text, "{path} lists its components inline");
+    site.write(&path, &edited);
+    let after_component = load(&site);
+    after_component.library.reuse_related(&before.library);
+    assert!(!std::ptr::eq(
+        after_component.library.related(n),
+        before.library.related(n)
+    ));
+    assert_eq!(all(&after_component), all(&load(&site)));
 }
