@@ -4,6 +4,8 @@
 //!
 //! A build's themes are the config's, then any a lesson names, `other` last.
 
+use std::collections::HashMap;
+
 use crate::config::{OTHER_THEME, Theme};
 use crate::content::{Incident, LessonInput};
 
@@ -77,46 +79,60 @@ pub(super) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Themes with their keywords split into words once, for matching many lessons.
+/// Themes with their keywords split into words once, and indexed by their first
+/// word, for matching many lessons.
 #[derive(Debug, Clone)]
 pub(super) struct Matcher {
     keys: Vec<String>,
     keywords: Vec<Vec<Vec<String>>>,
+    /// For each first word of a keyword, the (theme, keyword) pairs that start with it.
+    by_first_word: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl Matcher {
     /// Prepares the themes of the config (and any created ones).
     pub(super) fn new(themes: &[Theme]) -> Matcher {
+        let keywords: Vec<Vec<Vec<String>>> = themes
+            .iter()
+            .map(|t| {
+                t.keywords
+                    .iter()
+                    .map(|k| words(k))
+                    .filter(|w| !w.is_empty())
+                    .collect()
+            })
+            .collect();
+        let mut by_first_word: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (theme, words) in keywords.iter().enumerate() {
+            for (keyword, words) in words.iter().enumerate() {
+                (by_first_word.entry(words[0].clone()).or_default()).push((theme, keyword));
+            }
+        }
         Matcher {
             keys: themes.iter().map(|t| t.key.clone()).collect(),
-            keywords: themes
-                .iter()
-                .map(|t| {
-                    t.keywords
-                        .iter()
-                        .map(|k| words(k))
-                        .filter(|w| !w.is_empty())
-                        .collect()
-                })
-                .collect(),
+            keywords,
+            by_first_word,
         }
     }
 
-    /// The themes whose keywords occur in `text`; `other` when none do.
+    /// The themes whose keywords occur in `text`, in theme order; `other` when none
+    /// do.
     pub(super) fn classify(&self, text: &str) -> Vec<ThemeIx> {
         let text_words = words(text);
-        let found: Vec<ThemeIx> = self
-            .keywords
-            .iter()
-            .enumerate()
-            .filter(|(_, keywords)| {
-                keywords.iter().any(|keyword| {
-                    text_words
-                        .windows(keyword.len())
-                        .any(|window| window == keyword.as_slice())
-                })
-            })
-            .map(|(i, _)| ThemeIx::new(i))
+        let mut matched = vec![false; self.keywords.len()];
+        for (at, word) in text_words.iter().enumerate() {
+            let Some(starting) = self.by_first_word.get(word) else {
+                continue;
+            };
+            for &(theme, keyword) in starting {
+                if !matched[theme] && text_words[at..].starts_with(&self.keywords[theme][keyword]) {
+                    matched[theme] = true;
+                }
+            }
+        }
+        let found: Vec<ThemeIx> = (matched.iter().enumerate())
+            .filter(|&(_, &matched)| matched)
+            .map(|(theme, _)| ThemeIx::new(theme))
             .collect();
         if found.is_empty() {
             self.keys
@@ -141,6 +157,43 @@ mod tests {
             key: key.into(),
             label: key.into(),
             keywords: keywords.iter().map(|k| (*k).into()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_index_by_first_word_finds_what_a_scan_of_every_keyword_finds() {
+        // Keywords that share a first word, repeat one, or are a prefix of another.
+        let mut themes = default_themes();
+        themes.push(theme("x", &["rollback plan", "rollback", "plan b", "b"]));
+        themes.push(theme("y", &["rollback plan tested", "b plan"]));
+        let m = Matcher::new(&themes);
+        let scan = |text: &str| -> Vec<usize> {
+            let text_words = words(text);
+            (m.keywords.iter().enumerate())
+                .filter(|(_, keywords)| {
+                    keywords
+                        .iter()
+                        .any(|k| (text_words.windows(k.len())).any(|window| window == k.as_slice()))
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let texts = [
+            "A rollback plan tested in staging, then plan B.",
+            "b b plan rollback",
+            "Page the on-call engineer before the alert fires; rehearse the runbook.",
+            "Capacity: the disk filled during the canary, so the rollout paused.",
+            "rollback plan",
+            "",
+            "Ünïcode wörds and DNS 故障",
+        ];
+        for text in texts {
+            let found: Vec<usize> = m.classify(text).into_iter().map(ThemeIx::index).collect();
+            let mut expected = scan(text);
+            if expected.is_empty() {
+                expected.extend(themes.iter().position(|t| t.key == OTHER_THEME));
+            }
+            assert_eq!(found, expected, "{text}");
         }
     }
 

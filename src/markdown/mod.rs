@@ -352,27 +352,49 @@ impl PlainText {
         if self.text.len() >= self.limit {
             return;
         }
-        let mut rest = text;
+        let end = text.len();
+        let mut at = 0;
         loop {
-            let word = rest.trim_start();
-            if word.len() != rest.len() {
+            let spaces = at;
+            while let Some(len) = space_at(text, at) {
+                at += len;
+            }
+            if at != spaces {
                 self.pending_space = true;
             }
-            if word.is_empty() {
+            if at == end {
                 return;
             }
-            let end = word.find(char::is_whitespace).unwrap_or(word.len());
+            let word = at;
+            // Byte by byte: a multi-byte character's other bytes are never a space's
+            // first byte.
+            while at < end && space_at(text, at).is_none() {
+                at += 1;
+            }
             if self.pending_space && !self.text.is_empty() {
                 self.text.push(' ');
             }
             self.pending_space = false;
-            self.text.push_str(&word[..end]);
-            rest = &word[end..];
+            self.text.push_str(&text[word..at]);
         }
     }
 
     fn space(&mut self) {
         self.pending_space = true;
+    }
+}
+
+/// The length of the whitespace character (`char::is_whitespace`) at byte `at` of
+/// `text`, if there is one. Byte by byte, as it is called on every byte of every
+/// body: the whitespace beyond ASCII all starts with one of four bytes.
+fn space_at(text: &str, at: usize) -> Option<usize> {
+    match *text.as_bytes().get(at)? {
+        b' ' | b'\t'..=b'\r' => Some(1),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+            let c = text[at..].chars().next()?;
+            c.is_whitespace().then(|| c.len_utf8())
+        }
+        _ => None,
     }
 }
 
@@ -1076,6 +1098,38 @@ fn is_only_comments(html: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_space_is_what_char_is_whitespace_says() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let text = format!("{c}x");
+            assert_eq!(
+                space_at(&text, 0),
+                c.is_whitespace().then(|| c.len_utf8()),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_text_collapses_whitespace_across_pieces() {
+        let pieces = [
+            "  Two\u{a0}words\t",
+            "",
+            "joined",
+            "\u{3000}é\u{2028}ü  ",
+            " ",
+            "end\u{85}",
+            "x",
+        ];
+        let mut plain = PlainText::default();
+        for piece in pieces {
+            plain.push(piece);
+        }
+        let all: String = pieces.concat();
+        let words: Vec<&str> = all.split_whitespace().collect();
+        assert_eq!(plain.text, words.join(" "));
+    }
 
     fn keep(_: LocalLink<'_>) -> LinkRewrite {
         LinkRewrite::Keep

@@ -72,17 +72,6 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Temp
         sources.insert(name, text, format!("templates/{name}"));
     }
     let names = sources.names();
-    let mut ok = true;
-    for name in &names {
-        let text = sources.text(name).unwrap_or_default();
-        if let Err(e) = tera::Template::new(name, None, text) {
-            ok = false;
-            diags.push(template_errors::parse_error(&sources, name, &e));
-        }
-    }
-    if !ok {
-        return None;
-    }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     // Tera's own escaping also writes every `/` as `&#x2F;`, which HTML does not
@@ -94,7 +83,19 @@ pub fn load_templates(theme: &SiteTheme, diags: &mut Diagnostics) -> Option<Temp
         .map(|n| (*n, sources.text(n).unwrap_or_default()))
         .collect();
     if let Err(e) = tera.add_raw_templates(list) {
-        diags.push(template_errors::link_error(&sources, &e));
+        // Each template that does not parse is reported; when all do, what links
+        // them (an `extends` or `include` of a missing template) is.
+        let mut parsed = true;
+        for name in &names {
+            let text = sources.text(name).unwrap_or_default();
+            if let Err(e) = tera::Template::new(name, None, text) {
+                parsed = false;
+                diags.push(template_errors::parse_error(&sources, name, &e));
+            }
+        }
+        if parsed {
+            diags.push(template_errors::link_error(&sources, &e));
+        }
         return None;
     }
     let mut problems = template_loops::check_includes(&tera, &sources);
