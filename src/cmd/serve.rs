@@ -100,7 +100,7 @@ pub(crate) fn run(root: &Path, args: &Args, ui: Ui) -> Result<ExitCode> {
             match debrief::load_with(&options, &clock, &mut cache.files, &mut cache.bodies) {
                 Ok(loaded) => {
                     if let (Some(built), Some(previous)) = (&loaded.site, &previous) {
-                        built.library.reuse_related(&previous.site().library);
+                        built.library.reuse_from(&previous.site().library);
                     }
                     drop(previous);
                     current = publish(&site, &checks, loaded, (started, &clock), "rebuilt", ui);

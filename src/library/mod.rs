@@ -104,11 +104,6 @@ pub struct Entry {
     pub time_to_mitigate: Option<i64>,
     /// Minutes from start to resolution, else `duration`.
     pub time_to_resolve: Option<i64>,
-    /// The incidents it repeats and those that repeat it (SPEC §10).
-    pub repeats: Repeats,
-    /// For each action item: the nearest later repeat that came after the item
-    /// was done (only for done items with `done_on`).
-    pub repeat_after: Vec<Option<IncidentIx>>,
 }
 
 /// A published plain page.
@@ -184,6 +179,18 @@ pub struct Library {
     /// Each incident's related incidents, found when a page first asks
     /// ([`Library::related`]): a check that renders no page never needs them.
     related: std::sync::OnceLock<std::sync::Arc<Vec<Vec<IncidentIx>>>>,
+    /// The config's `repeat_window_days`.
+    repeat_window_days: u32,
+    /// Each incident's repeats, found when a page or the export first asks
+    /// ([`Library::repeats`]).
+    repeats: std::sync::OnceLock<std::sync::Arc<FoundRepeats>>,
+}
+
+/// The repeats of every incident, with what they were found from.
+#[derive(Debug)]
+struct FoundRepeats {
+    keys: Vec<repeats::Keys>,
+    found: Vec<(Repeats, Vec<Option<IncidentIx>>)>,
 }
 
 /// A file of `content/` that a published page links, and where it is published.
@@ -216,20 +223,53 @@ impl Library {
         &all[n.index()]
     }
 
-    /// Takes `previous`'s related incidents instead of finding them again, when it
-    /// has found them and its incidents have the same components, tags and lesson
-    /// themes as this library's, in the same order: after an edit that changed only
-    /// a text, as most edits in `serve` do.
-    pub fn reuse_related(&self, previous: &Library) {
-        let Some(found) = previous.related.get() else {
-            return;
-        };
-        let same = self.incidents.len() == previous.incidents.len()
+    /// The incidents that incident `n` repeats and those that repeat it (SPEC §10).
+    pub fn repeats(&self, n: IncidentIx) -> &Repeats {
+        &self.found_repeats().found[n.index()].0
+    }
+
+    /// For each of incident `n`'s action items: the nearest later repeat that came
+    /// after the item was done (only for done items with `done_on`).
+    pub fn repeat_after(&self, n: IncidentIx) -> &[Option<IncidentIx>] {
+        &self.found_repeats().found[n.index()].1
+    }
+
+    fn found_repeats(&self) -> &FoundRepeats {
+        self.repeats.get_or_init(|| {
+            let keys = self.repeat_keys();
+            let found = repeats::repeats(&keys, self.repeat_window_days);
+            std::sync::Arc::new(FoundRepeats { keys, found })
+        })
+    }
+
+    /// What the repeat rule reads of every incident.
+    fn repeat_keys(&self) -> Vec<repeats::Keys> {
+        let other = (self.themes.iter()).position(|t| t.theme.key == crate::config::OTHER_THEME);
+        (self.incidents.iter())
+            .map(|e| repeat_keys(e, other))
+            .collect()
+    }
+
+    /// Takes `previous`'s related incidents and repeats instead of finding them
+    /// again, each when `previous` has found them and what they are found from is
+    /// unchanged: for related incidents, every incident's components, tags and
+    /// lesson themes, in the same order; for repeats, every incident's day,
+    /// components, themes and action items' done days, and the window. That is
+    /// the case after an edit that changed only a text, as most edits in `serve` do.
+    pub fn reuse_from(&self, previous: &Library) {
+        if let Some(found) = previous.related.get()
+            && self.incidents.len() == previous.incidents.len()
             && (self.incidents.iter())
                 .zip(previous.incidents.iter())
-                .all(|(a, b)| related::same_keys(a, b));
-        if same {
+                .all(|(a, b)| related::same_keys(a, b))
+        {
             let _ = self.related.set(std::sync::Arc::clone(found));
+        }
+        if let Some(found) = previous.repeats.get()
+            && self.repeat_window_days == previous.repeat_window_days
+            && found.keys == self.repeat_keys()
+        {
+            let _ = self.repeats.set(std::sync::Arc::clone(found));
         }
     }
 
@@ -349,16 +389,7 @@ pub fn build_library_with(
             )
         })
         .collect();
-    let mut incidents = IxVec::<IncidentIx, Entry>::from(entries);
-    let other = themes
-        .iter()
-        .position(|t| t.key == crate::config::OTHER_THEME);
-    let keys: Vec<repeats::Keys> = incidents.iter().map(|e| repeat_keys(e, other)).collect();
-    let found = repeats::repeats(&keys, config.repeat_window_days);
-    for (entry, (repeats, repeat_after)) in incidents.iter_mut().zip(found) {
-        entry.repeats = repeats;
-        entry.repeat_after = repeat_after;
-    }
+    let incidents = IxVec::<IncidentIx, Entry>::from(entries);
 
     // The indexes, read from the entries.
     let (components, tags, organizations) = index_terms(names, &incidents);
@@ -410,6 +441,8 @@ pub fn build_library_with(
             ))
         }),
         related: std::sync::OnceLock::new(),
+        repeat_window_days: config.repeat_window_days,
+        repeats: std::sync::OnceLock::new(),
     }
 }
 
@@ -466,8 +499,6 @@ fn entry(
         factors,
         summary,
         body: bodies::to_body(rendered, keep_html),
-        repeats: Repeats::default(),
-        repeat_after: Vec::new(),
         incident,
     }
 }

@@ -4,6 +4,7 @@
 //! SPEC §2: the spelling used by the most published incidents wins, ties go to
 //! the oldest such incident, then to the file path.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -37,6 +38,19 @@ pub(super) struct Resolved {
     pub slug: String,
 }
 
+/// `text` in lowercase, borrowed when it already is: most names are, and this is
+/// asked of every name of every incident.
+pub(super) fn lowercase(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
 /// Groups uses by lowercase name, picks each group's spelling, and reports names
 /// whose slugs collide. Returns the names sorted by slug, and for every use the
 /// position of its name in that list (in the order of `uses`): `None` for a name
@@ -56,10 +70,10 @@ pub(super) fn resolve<I: Ix>(
         spellings: BTreeMap<&'a str, Spelling<'a>>,
         first: &'a Use<'a>,
     }
-    let mut groups: BTreeMap<String, Group<'_>> = BTreeMap::new();
+    let mut groups: BTreeMap<Cow<'_, str>, Group<'_>> = BTreeMap::new();
     for u in uses {
         let group = groups
-            .entry(u.spelling.to_lowercase())
+            .entry(lowercase(u.spelling))
             .or_insert_with(|| Group {
                 spellings: BTreeMap::new(),
                 first: u,
@@ -124,7 +138,7 @@ pub(super) fn resolve<I: Ix>(
     }
     let map = uses
         .iter()
-        .map(|u| index_of.get(&u.spelling.to_lowercase()).copied())
+        .map(|u| index_of.get(&*lowercase(u.spelling)).copied())
         .collect();
     (resolved, map)
 }
@@ -132,6 +146,14 @@ pub(super) fn resolve<I: Ix>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_borrows_what_is_lowercase_already() {
+        assert!(matches!(lowercase("etcd-2 x"), Cow::Borrowed("etcd-2 x")));
+        assert_eq!(lowercase("CoreDNS"), "coredns");
+        assert_eq!(lowercase("ÉTÉ été"), "été été");
+        assert!(matches!(lowercase("été"), Cow::Owned(_)));
+    }
     use crate::library::ix::ComponentIx;
 
     fn date(s: &str) -> Date {

@@ -23,7 +23,7 @@ use super::ix::{ComponentIx, IncidentIx, ThemeIx};
 pub const LISTED: usize = 5;
 
 /// What the rule reads of one incident.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Keys {
     /// Its date, as a day number.
     pub day: i32,

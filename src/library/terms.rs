@@ -11,7 +11,7 @@ use crate::content::Incident;
 use crate::diag::{Diagnostic, Location, did_you_mean, nearest};
 
 use super::ix::{ComponentIx, DefinitionIx, IncidentIx, IxVec, OrganizationIx, TagIx};
-use super::names::{self, Resolved, Use};
+use super::names::{self, Resolved, Use, lowercase};
 use super::urls::rel;
 use super::{ComponentTerm, Term};
 
@@ -57,11 +57,11 @@ pub(super) fn resolve(
         let mut seen = BTreeSet::new();
         for c in &incident.components {
             let canonical = definitions
-                .get(&c.value.to_lowercase())
+                .get(&*lowercase(&c.value))
                 .map_or(c.value.as_str(), |&d| {
                     config.components[d.index()].name.as_str()
                 });
-            if seen.insert(canonical.to_lowercase()) {
+            if seen.insert(lowercase(canonical)) {
                 component_uses.push(Use {
                     spelling: canonical,
                     incident: n,
@@ -73,7 +73,7 @@ pub(super) fn resolve(
         }
         let mut seen = BTreeSet::new();
         for t in &incident.tags {
-            if seen.insert(t.value.to_lowercase()) {
+            if seen.insert(lowercase(&t.value)) {
                 tag_uses.push(Use {
                     spelling: &t.value,
                     incident: n,
@@ -193,7 +193,7 @@ fn warn_component_typos(
         .flat_map(|c| std::iter::once(c.name.as_str()).chain(c.aliases.iter().map(String::as_str)))
         .collect();
     for u in uses {
-        if lookup.contains_key(&u.spelling.to_lowercase()) {
+        if lookup.contains_key(&*lowercase(u.spelling)) {
             continue;
         }
         if let Some(near) = nearest(u.spelling, known.iter().copied()) {

@@ -8,7 +8,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::library::{Entry, IncidentIx, Lesson, Library, ThemeIx};
+use crate::library::{IncidentIx, Lesson, Library, ThemeIx};
 
 use super::context::GENERATOR;
 use super::views::Views;
@@ -138,7 +138,7 @@ pub(crate) fn write_export<'a>(
                 count: s.count,
             })
             .collect(),
-        incidents: Seq(|| (library.incidents.iter()).map(|e| export_incident(library, config, e))),
+        incidents: Seq(|| (library.incidents.ids()).map(|n| export_incident(library, config, n))),
         components: library
             .components
             .iter()
@@ -180,8 +180,10 @@ pub(crate) fn write_export<'a>(
 fn export_incident<'a>(
     library: &'a Library,
     config: &'a Config,
-    e: &'a Entry,
+    n: IncidentIx,
 ) -> ExportIncident<'a> {
+    let e = &library.incidents[n];
+    let repeats = library.repeats(n);
     let urls = &library.urls;
     let slug = |n: IncidentIx| library.incidents[n].incident.slug.value.as_str();
     let theme_key = |t: ThemeIx| library.themes[t].theme.key.as_str();
@@ -232,8 +234,8 @@ fn export_incident<'a>(
                 done_on: a.done_on.map(|d| d.to_string()),
             })
             .collect(),
-        repeat_count: e.repeats.earlier_count,
-        repeats: (e.repeats.earlier.iter())
+        repeat_count: repeats.earlier_count,
+        repeats: (repeats.earlier.iter())
             .map(|r| ExportRepeat {
                 incident: slug(r.incident),
                 components: (r.components.iter())

@@ -157,6 +157,7 @@ impl<'a> Views<'a> {
     /// ([`Library::body_html`]).
     pub(crate) fn incident(&self, n: IncidentIx, body_html: Cow<'a, str>) -> IncidentView<'_> {
         let e = &self.library.incidents[n];
+        let repeats = self.library.repeats(n);
         let i = &e.incident;
         let tz = &self.config.timezone;
         let moment = |ts: Option<jiff::Timestamp>| {
@@ -179,14 +180,14 @@ impl<'a> Views<'a> {
                 .map(|f| self.factor(n, f, true, false))
                 .collect(),
             lucky: &i.lucky,
-            repeats: (e.repeats.earlier.iter())
+            repeats: (repeats.earlier.iter())
                 .map(|r| self.repeat(r, r.incident, n))
                 .collect(),
-            repeat_count: e.repeats.earlier_count,
-            repeated_by: (e.repeats.later.iter())
+            repeat_count: repeats.earlier_count,
+            repeated_by: (repeats.later.iter())
                 .map(|r| self.repeat(r, n, r.incident))
                 .collect(),
-            repeated_by_count: e.repeats.later_count,
+            repeated_by_count: repeats.later_count,
             action_items: (i.action_items.iter().enumerate())
                 .map(|(k, a)| self.action(n, k, a))
                 .collect(),
@@ -241,10 +242,9 @@ impl<'a> Views<'a> {
     /// Action item `a`, number `k`, of incident `n`, with the days it took and the
     /// repeat that followed it.
     fn action(&self, n: IncidentIx, k: usize, a: &'a ActionItem) -> ActionView<'_> {
-        let e = &self.library.incidents[n];
         let done_on = a.done_on.filter(|_| a.status == ActionStatus::Done);
         let repeat_after =
-            (e.repeat_after.get(k).copied().flatten()).map(|later| self.brief(later));
+            (self.library.repeat_after(n).get(k).copied().flatten()).map(|later| self.brief(later));
         ActionView {
             text: &a.text,
             owner: a.owner.as_deref(),
@@ -253,7 +253,7 @@ impl<'a> Views<'a> {
             due: a.due.map(|d| d.to_string()),
             link: a.link.as_deref(),
             done_on: done_on.map(|d| d.to_string()),
-            days_to_done: done_on.map(|d| days_between(e.incident.date, d)),
+            days_to_done: done_on.map(|d| days_between(self.library.incidents[n].incident.date, d)),
             repeat_after,
             incident: None,
         }

@@ -148,48 +148,72 @@ fn related_lists_keep_five_of_many_candidates() {
     }
 }
 
+/// Every incident's related incidents and repeats, by path.
+fn found_lists(s: &debrief::Site) -> Vec<(Vec<String>, Vec<String>, Vec<String>)> {
+    let library = &s.library;
+    let path = |m: debrief::library::IncidentIx| library.incidents[m].incident.path.clone();
+    (library.incidents.ids())
+        .map(|n| {
+            let repeats = library.repeats(n);
+            (
+                library.related(n).iter().map(|&m| path(m)).collect(),
+                repeats.earlier.iter().map(|r| path(r.incident)).collect(),
+                repeats.later.iter().map(|r| path(r.incident)).collect(),
+            )
+        })
+        .collect()
+}
+
 #[test]
-fn related_lists_are_reused_only_while_every_incident_keeps_its_keys() {
+fn related_lists_and_repeats_are_reused_only_while_what_they_read_is_unchanged() {
     // The sample library, loaded again after edits as `serve` does: related lists
-    // are taken from the previous load when only a text changed, and found again
-    // when a component did; either way they are those of a fresh load.
+    // and repeats are taken from the previous load when only a text changed, and
+    // found again when what they read did; either way they are a fresh load's.
     let site = Site::sample();
     let before = load(&site);
-    let all = |s: &debrief::Site| -> Vec<Vec<String>> {
-        (s.library.incidents.ids())
-            .map(|n| {
-                (s.library.related(n).iter())
-                    .map(|&m| s.library.incidents[m].incident.path.clone())
-                    .collect()
-            })
-            .collect()
-    };
-    let listed = all(&before);
-    assert!(listed.iter().any(|r| !r.is_empty()), "{listed:?}");
+    let listed = found_lists(&before);
+    assert!(listed.iter().any(|r| !r.0.is_empty()), "{listed:?}");
+    assert!(listed.iter().any(|r| !r.1.is_empty()), "{listed:?}");
 
     let (n, entry) = (before.library.incidents.indexed())
-        .find(|(n, _)| !before.library.related(*n).is_empty())
+        .find(|(n, _)| !before.library.repeats(*n).earlier.is_empty())
         .unwrap();
     let path = entry.incident.path.clone();
+    let date = entry.incident.date.to_string();
     let text = std::fs::read_to_string(site.path().join(&path)).unwrap();
+    let reused = |after: &debrief::Site| {
+        after.library.reuse_from(&before.library);
+        (
+            std::ptr::eq(after.library.related(n), before.library.related(n)),
+            std::ptr::eq(after.library.repeats(n), before.library.repeats(n)),
+        )
+    };
+
     site.write(&path, &format!("{text}\nOne more paragraph.\n"));
     let after_text = load(&site);
-    after_text.library.reuse_related(&before.library);
-    assert!(std::ptr::eq(
-        after_text.library.related(n),
-        before.library.related(n)
-    ));
-    assert_eq!(all(&after_text), listed);
+    assert_eq!(reused(&after_text), (true, true));
+    assert_eq!(found_lists(&after_text), listed);
 
-    // A component the other incidents do not have: the lists are found again.
+    // A day later: the same related incidents, the repeats found again.
+    let next_day = (jiff::civil::Date::strptime("%Y-%m-%d", &date).unwrap())
+        .tomorrow()
+        .unwrap()
+        .to_string();
+    let edited = text.replacen(&format!("date: {date}"), &format!("date: {next_day}"), 1);
+    assert_ne!(edited, text, "{path} gives its date as `date: {date}`");
+    site.write(&path, &edited);
+    let after_date = load(&site);
+    // The order of the library may change with a date; compare only while it does not.
+    if after_date.library.incidents[n].incident.path == path {
+        assert!(!reused(&after_date).1);
+    }
+    assert_eq!(found_lists(&after_date), found_lists(&load(&site)));
+
+    // A component the other incidents do not have: both are found again.
     let edited = text.replacen("components: [", "components: [a-new-component, ", 1);
     assert_ne!(edited, text, "{path} lists its components inline");
     site.write(&path, &edited);
     let after_component = load(&site);
-    after_component.library.reuse_related(&before.library);
-    assert!(!std::ptr::eq(
-        after_component.library.related(n),
-        before.library.related(n)
-    ));
-    assert_eq!(all(&after_component), all(&load(&site)));
+    assert_eq!(reused(&after_component), (false, false));
+    assert_eq!(found_lists(&after_component), found_lists(&load(&site)));
 }
