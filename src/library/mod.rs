@@ -176,13 +176,13 @@ pub struct Library {
     pub public: bool,
     /// When the incidents' bodies are rendered with their pages: what that needs.
     pub deferred: Option<std::sync::Arc<Deferred>>,
-    /// Each incident's related incidents, found when a page first asks
-    /// ([`Library::related`]): a check that renders no page never needs them.
+    /// Each incident's related incidents, found before the pages render
+    /// ([`Library::find_lists`]), else when one first asks ([`Library::related`]):
+    /// a check that renders no page never needs them.
     related: std::sync::OnceLock<std::sync::Arc<Vec<Vec<IncidentIx>>>>,
     /// The config's `repeat_window_days`.
     repeat_window_days: u32,
-    /// Each incident's repeats, found when a page or the export first asks
-    /// ([`Library::repeats`]).
+    /// Each incident's repeats, found as the related incidents are.
     repeats: std::sync::OnceLock<std::sync::Arc<FoundRepeats>>,
 }
 
@@ -219,8 +219,26 @@ impl Library {
     /// Up to five incidents related to incident `n`, most related first: those that
     /// share the most components, tags and lesson themes with it.
     pub fn related(&self, n: IncidentIx) -> &[IncidentIx] {
-        let all = (self.related).get_or_init(|| related::related(&self.incidents).into());
+        let all = (self.related).get_or_init(|| related::related(&self.incidents, false).into());
         &all[n.index()]
+    }
+
+    /// Finds the related incidents and the repeats of every incident now, in
+    /// parallel, unless they are known. Whatever renders pages calls this first: a
+    /// page that asks before would find them on its own thread, while the others
+    /// wait for them (they cannot help: finding them inside the wait in parallel
+    /// could deadlock the thread pool).
+    pub fn find_lists(&self) {
+        if self.related.get().is_none() {
+            let _ = self
+                .related
+                .set(related::related(&self.incidents, true).into());
+        }
+        if self.repeats.get().is_none() {
+            let keys = self.repeat_keys();
+            let found = repeats::repeats(&keys, self.repeat_window_days, true);
+            let _ = (self.repeats).set(std::sync::Arc::new(FoundRepeats { keys, found }));
+        }
     }
 
     /// The incidents that incident `n` repeats and those that repeat it (SPEC §10).
@@ -237,7 +255,7 @@ impl Library {
     fn found_repeats(&self) -> &FoundRepeats {
         self.repeats.get_or_init(|| {
             let keys = self.repeat_keys();
-            let found = repeats::repeats(&keys, self.repeat_window_days);
+            let found = repeats::repeats(&keys, self.repeat_window_days, false);
             std::sync::Arc::new(FoundRepeats { keys, found })
         })
     }

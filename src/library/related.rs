@@ -27,8 +27,9 @@ enum Key {
 }
 
 /// For each incident, its related incidents, most related first: more keys shared,
-/// then nearer in the library, then earlier in it.
-pub(super) fn related<E: Facets + Sync>(entries: &[E]) -> Vec<Vec<IncidentIx>> {
+/// then nearer in the library, then earlier in it. On rayon's threads when
+/// `parallel`, else on this one.
+pub(super) fn related<E: Facets + Sync>(entries: &[E], parallel: bool) -> Vec<Vec<IncidentIx>> {
     let keys_of = |e: &E| -> Vec<Key> {
         let mut keys: Vec<Key> = e.components().iter().map(|&c| Key::Component(c)).collect();
         keys.extend(e.tags().iter().map(|&t| Key::Tag(t)));
@@ -48,51 +49,55 @@ pub(super) fn related<E: Facets + Sync>(entries: &[E]) -> Vec<Vec<IncidentIx>> {
             postings.entry(k).or_default().push(n);
         }
     }
-    (0..entries.len())
-        .into_par_iter()
-        .map_init(
-            // Scores by incident, and which are set: reset after each incident.
-            || (vec![0u32; entries.len()], Vec::new()),
-            |(scores, touched), n| {
-                for k in &all_keys[n] {
-                    let list = &postings[k];
-                    let candidates: &[usize] = if list.len() <= FULL_SCAN {
-                        list
-                    } else {
-                        let at = list.partition_point(|&m| m < n);
-                        &list[at.saturating_sub(WINDOW)..(at + WINDOW).min(list.len())]
-                    };
-                    for &m in candidates {
-                        if m != n {
-                            if scores[m] == 0 {
-                                touched.push(m);
-                            }
-                            scores[m] += 1;
-                        }
+    // Scores by incident, and which are set: reset after each incident.
+    let init = || (vec![0u32; entries.len()], Vec::new());
+    let one = |(scores, touched): &mut (Vec<u32>, Vec<usize>), n: usize| -> Vec<IncidentIx> {
+        for k in &all_keys[n] {
+            let list = &postings[k];
+            let candidates: &[usize] = if list.len() <= FULL_SCAN {
+                list
+            } else {
+                let at = list.partition_point(|&m| m < n);
+                &list[at.saturating_sub(WINDOW)..(at + WINDOW).min(list.len())]
+            };
+            for &m in candidates {
+                if m != n {
+                    if scores[m] == 0 {
+                        touched.push(m);
                     }
+                    scores[m] += 1;
                 }
-                let mut ranked: Vec<(u32, usize)> = touched
-                    .drain(..)
-                    .map(|m| (std::mem::take(&mut scores[m]), m))
-                    .collect();
-                let order = |a: &(u32, usize), b: &(u32, usize)| {
-                    b.0.cmp(&a.0)
-                        .then(a.1.abs_diff(n).cmp(&b.1.abs_diff(n)))
-                        .then(a.1.cmp(&b.1))
-                };
-                // Only the first few are wanted: select them, then sort just those.
-                if ranked.len() > MAX_RELATED {
-                    ranked.select_nth_unstable_by(MAX_RELATED, order);
-                    ranked.truncate(MAX_RELATED);
-                }
-                ranked.sort_unstable_by(order);
-                // A fresh vector: collecting `ranked` by value would reuse its buffer,
-                // sized for every candidate (thousands in a large library), for five
-                // numbers kept until the build ends.
-                ranked.iter().map(|&(_, m)| IncidentIx::new(m)).collect()
-            },
-        )
-        .collect()
+            }
+        }
+        let mut ranked: Vec<(u32, usize)> = touched
+            .drain(..)
+            .map(|m| (std::mem::take(&mut scores[m]), m))
+            .collect();
+        let order = |a: &(u32, usize), b: &(u32, usize)| {
+            b.0.cmp(&a.0)
+                .then(a.1.abs_diff(n).cmp(&b.1.abs_diff(n)))
+                .then(a.1.cmp(&b.1))
+        };
+        // Only the first few are wanted: select them, then sort just those.
+        if ranked.len() > MAX_RELATED {
+            ranked.select_nth_unstable_by(MAX_RELATED, order);
+            ranked.truncate(MAX_RELATED);
+        }
+        ranked.sort_unstable_by(order);
+        // A fresh vector: collecting `ranked` by value would reuse its buffer,
+        // sized for every candidate (thousands in a large library), for five
+        // numbers kept until the build ends.
+        ranked.iter().map(|&(_, m)| IncidentIx::new(m)).collect()
+    };
+    if parallel {
+        (0..entries.len())
+            .into_par_iter()
+            .map_init(init, one)
+            .collect()
+    } else {
+        let mut state = init();
+        (0..entries.len()).map(|n| one(&mut state, n)).collect()
+    }
 }
 
 /// Whether two incidents have the same keys, written alike: when every incident of
@@ -130,7 +135,8 @@ mod tests {
             with_components(&[]),
             with_components(&[0]),
         ];
-        let related = related(&entries);
+        let related = related(&entries, true);
+        assert_eq!(related, super::related(&entries, false));
         // Incident 2 shares two components; 1, 3 and 5 one each, by distance.
         assert_eq!(numbers(&related[0]), [2, 1, 3, 5]);
         // 2 is nearest; 1 and 5 are as near, and 1 comes first; 0 is farthest.
@@ -162,7 +168,7 @@ mod tests {
                 ..Made::default()
             },
         ];
-        let related = related(&entries);
+        let related = related(&entries, true);
         // Component 0 and tag 0 are different keys.
         assert!(related[0].is_empty());
         assert_eq!(numbers(&related[1]), [2]);
@@ -173,7 +179,7 @@ mod tests {
     #[test]
     fn at_most_five_are_kept() {
         let entries: Vec<Made> = (0..12).map(|_| with_components(&[3])).collect();
-        let related = related(&entries);
+        let related = related(&entries, true);
         assert!(related.iter().all(|r| r.len() == MAX_RELATED));
         assert_eq!(numbers(&related[6]), [5, 7, 4, 8, 3]);
     }

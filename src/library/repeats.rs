@@ -67,8 +67,13 @@ pub struct Repeats {
 /// of a window are one run of positions, so each incident counts the distinct
 /// incidents of its runs with a marker array, and takes the nearest ones from the
 /// ends of the runs. A library where thousands of incidents share `etcd` and a
-/// theme has millions of pairs; this holds none of them.
-pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Repeats, Vec<Option<IncidentIx>>)> {
+/// theme has millions of pairs; this holds none of them. On rayon's threads when
+/// `parallel`, else on this one.
+pub(super) fn repeats(
+    keys: &[Keys],
+    window_days: u32,
+    parallel: bool,
+) -> Vec<(Repeats, Vec<Option<IncidentIx>>)> {
     let window = i32::try_from(window_days).unwrap_or(i32::MAX);
     let mut postings: HashMap<(ComponentIx, ThemeIx), Vec<usize>> = HashMap::new();
     for (n, k) in keys.iter().enumerate() {
@@ -78,13 +83,16 @@ pub(super) fn repeats(keys: &[Keys], window_days: u32) -> Vec<(Repeats, Vec<Opti
             }
         }
     }
-    (0..keys.len())
-        .into_par_iter()
-        .map_init(
-            || Marks::new(keys.len()),
-            |marks, n| repeats_of(n, keys, &postings, window, marks),
-        )
-        .collect()
+    let one = |marks: &mut Marks, n| repeats_of(n, keys, &postings, window, marks);
+    if parallel {
+        (0..keys.len())
+            .into_par_iter()
+            .map_init(|| Marks::new(keys.len()), one)
+            .collect()
+    } else {
+        let mut marks = Marks::new(keys.len());
+        (0..keys.len()).map(|n| one(&mut marks, n)).collect()
+    }
 }
 
 /// The repeats of incident `n`, read from the runs of its (component, theme) lists.
@@ -231,7 +239,7 @@ mod tests {
             keys(635, &[0], &[1]),
             keys(634, &[0], &[1]),
         ];
-        let found = repeats(&library, 365);
+        let found = repeats(&library, 365, true);
         assert_eq!(pairs(&found), [(0, 1), (1, 2)]);
         assert_eq!(
             found[1]
@@ -261,7 +269,7 @@ mod tests {
             keys(10, &[0], &[2]),
             keys(5, &[3], &[1]),
         ];
-        assert!(pairs(&repeats(&library, 365)).is_empty());
+        assert!(pairs(&repeats(&library, 365, true)).is_empty());
     }
 
     #[test]
@@ -271,7 +279,7 @@ mod tests {
             keys(50, &[0], &[1]),
             keys(40, &[1, 2, 5], &[1, 3, 4]),
         ];
-        let found = repeats(&library, 30);
+        let found = repeats(&library, 30, true);
         assert_eq!(pairs(&found), [(0, 2)]);
         let r = &found[0].0.earlier[0];
         assert_eq!(r.components, [ComponentIx::new(2), ComponentIx::new(1)]);
@@ -289,7 +297,7 @@ mod tests {
             keys(20, &[0], &[0]),
             keys(10, &[0], &[0]),
         ];
-        let found = repeats(&library, 365);
+        let found = repeats(&library, 365, true);
         let ids = |list: &[Repeat]| list.iter().map(|r| r.incident.index()).collect::<Vec<_>>();
         assert_eq!(ids(&found[0].0.earlier), [1, 2]);
         assert_eq!(ids(&found[2].0.later), [1, 0]);
@@ -300,7 +308,7 @@ mod tests {
         let mut library: Vec<Keys> = (0..25).map(|n| keys(100 - n, &[0], &[0])).collect();
         // The oldest (day 76) has items done on days 80, 100 and on no day.
         library[24].done_days = vec![Some(80), Some(100), None];
-        let found = repeats(&library, 365);
+        let found = repeats(&library, 365, true);
         let (newest, _) = &found[0];
         assert_eq!(newest.earlier_count, 24);
         assert_eq!(newest.earlier.len(), LISTED);
@@ -366,7 +374,10 @@ mod tests {
             })
             .collect();
         for window in [0, 15, 90, 1000] {
-            let found = repeats(&library, u32::try_from(window).unwrap_or(0));
+            let window_days = u32::try_from(window).unwrap_or(0);
+            let found = repeats(&library, window_days, true);
+            // On one thread, as a page that asks first finds them: the same.
+            assert_eq!(found, repeats(&library, window_days, false));
             let expected = by_the_rule(&library, window);
             for (n, ((r, after), (earlier, later))) in found.iter().zip(&expected).enumerate() {
                 assert_eq!(

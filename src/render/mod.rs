@@ -235,6 +235,8 @@ pub fn render_each(
 ) {
     progress.stage_started(Stage::Render);
     let started = Instant::now();
+    // The export lists repeats too.
+    renderer.library.find_lists();
     for_each_page(renderer, progress, diags, take);
     for file in &renderer.library.files {
         if let Err(failure) = take(SiteFile::Copy(file)) {
@@ -289,6 +291,9 @@ fn for_each_page(
     diags: &mut Diagnostics,
     take: &(dyn Fn(SiteFile<'_>) -> Rendered + Sync),
 ) {
+    if renderer.page_count() > 0 {
+        renderer.library.find_lists();
+    }
     progress.render_started(renderer.page_count());
     let page = |index: usize| take(SiteFile::Page { renderer, index });
     // Pages that list all or most incidents or lessons hold large contexts while

@@ -50,6 +50,8 @@ pub struct OnDemand {
 impl OnDemand {
     /// A loaded site, nothing rendered yet.
     pub fn new(site: Site) -> OnDemand {
+        // Before any page asks for them, from any thread (see `Library::find_lists`).
+        site.library.find_lists();
         let mut site = OnDemand {
             site,
             paths: HashMap::new(),
