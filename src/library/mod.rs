@@ -186,12 +186,9 @@ pub struct Library {
     repeats: std::sync::OnceLock<std::sync::Arc<FoundRepeats>>,
 }
 
-/// The repeats of every incident, with what they were found from.
-#[derive(Debug)]
-struct FoundRepeats {
-    keys: Vec<repeats::Keys>,
-    found: Vec<(Repeats, Vec<Option<IncidentIx>>)>,
-}
+/// The repeats of every incident, with the nearest later repeat after each of its
+/// action items.
+type FoundRepeats = Vec<(Repeats, Vec<Option<IncidentIx>>)>;
 
 /// A file of `content/` that a published page links, and where it is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,26 +234,25 @@ impl Library {
         if self.repeats.get().is_none() {
             let keys = self.repeat_keys();
             let found = repeats::repeats(&keys, self.repeat_window_days, true);
-            let _ = (self.repeats).set(std::sync::Arc::new(FoundRepeats { keys, found }));
+            let _ = self.repeats.set(found.into());
         }
     }
 
     /// The incidents that incident `n` repeats and those that repeat it (SPEC §10).
     pub fn repeats(&self, n: IncidentIx) -> &Repeats {
-        &self.found_repeats().found[n.index()].0
+        &self.found_repeats()[n.index()].0
     }
 
     /// For each of incident `n`'s action items: the nearest later repeat that came
     /// after the item was done (only for done items with `done_on`).
     pub fn repeat_after(&self, n: IncidentIx) -> &[Option<IncidentIx>] {
-        &self.found_repeats().found[n.index()].1
+        &self.found_repeats()[n.index()].1
     }
 
     fn found_repeats(&self) -> &FoundRepeats {
         self.repeats.get_or_init(|| {
             let keys = self.repeat_keys();
-            let found = repeats::repeats(&keys, self.repeat_window_days, false);
-            std::sync::Arc::new(FoundRepeats { keys, found })
+            repeats::repeats(&keys, self.repeat_window_days, false).into()
         })
     }
 
@@ -285,7 +281,7 @@ impl Library {
         }
         if let Some(found) = previous.repeats.get()
             && self.repeat_window_days == previous.repeat_window_days
-            && found.keys == self.repeat_keys()
+            && previous.repeat_keys() == self.repeat_keys()
         {
             let _ = self.repeats.set(std::sync::Arc::clone(found));
         }
