@@ -216,8 +216,7 @@ impl Library {
     /// Up to five incidents related to incident `n`, most related first: those that
     /// share the most components, tags and lesson themes with it.
     pub fn related(&self, n: IncidentIx) -> &[IncidentIx] {
-        let all = (self.related).get_or_init(|| related::related(&self.incidents, false).into());
-        &all[n.index()]
+        &self.found_related(false)[n.index()]
     }
 
     /// Finds the related incidents and the repeats of every incident now, in
@@ -226,34 +225,43 @@ impl Library {
     /// wait for them (they cannot help: finding them inside the wait in parallel
     /// could deadlock the thread pool).
     pub fn find_lists(&self) {
-        if self.related.get().is_none() {
-            let _ = self
-                .related
-                .set(related::related(&self.incidents, true).into());
-        }
-        if self.repeats.get().is_none() {
-            let keys = self.repeat_keys();
-            let found = repeats::repeats(&keys, self.repeat_window_days, true);
-            let _ = self.repeats.set(found.into());
-        }
+        self.found_related(true);
+        self.found_repeats(true);
     }
 
     /// The incidents that incident `n` repeats and those that repeat it (SPEC §10).
     pub fn repeats(&self, n: IncidentIx) -> &Repeats {
-        &self.found_repeats()[n.index()].0
+        &self.found_repeats(false)[n.index()].0
     }
 
     /// For each of incident `n`'s action items: the nearest later repeat that came
     /// after the item was done (only for done items with `done_on`).
     pub fn repeat_after(&self, n: IncidentIx) -> &[Option<IncidentIx>] {
-        &self.found_repeats()[n.index()].1
+        &self.found_repeats(false)[n.index()].1
     }
 
-    fn found_repeats(&self) -> &FoundRepeats {
-        self.repeats.get_or_init(|| {
+    /// Every incident's related incidents, found now unless known: on rayon's
+    /// threads when `parallel`, and then outside the lock, which a waiting thread
+    /// holds up without being able to help.
+    fn found_related(&self, parallel: bool) -> &[Vec<IncidentIx>] {
+        let find = |parallel| related::related(&self.incidents, parallel).into();
+        if parallel && self.related.get().is_none() {
+            let _ = self.related.set(find(true));
+        }
+        self.related.get_or_init(|| find(false))
+    }
+
+    /// Every incident's repeats, found now unless known, as
+    /// [`Library::found_related`] finds related incidents.
+    fn found_repeats(&self, parallel: bool) -> &FoundRepeats {
+        let find = |parallel| {
             let keys = self.repeat_keys();
-            repeats::repeats(&keys, self.repeat_window_days, false).into()
-        })
+            repeats::repeats(&keys, self.repeat_window_days, parallel).into()
+        };
+        if parallel && self.repeats.get().is_none() {
+            let _ = self.repeats.set(find(true));
+        }
+        self.repeats.get_or_init(|| find(false))
     }
 
     /// What the repeat rule reads of every incident.

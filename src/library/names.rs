@@ -146,14 +146,6 @@ pub(super) fn resolve<I: Ix>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lowercase_borrows_what_is_lowercase_already() {
-        assert!(matches!(lowercase("etcd-2 x"), Cow::Borrowed("etcd-2 x")));
-        assert_eq!(lowercase("CoreDNS"), "coredns");
-        assert_eq!(lowercase("ÉTÉ été"), "été été");
-        assert!(matches!(lowercase("été"), Cow::Owned(_)));
-    }
     use crate::library::ix::ComponentIx;
 
     fn date(s: &str) -> Date {
@@ -235,5 +227,13 @@ mod tests {
         let text = problems[0].to_string();
         assert!(text.contains("share the URL slug `c`"), "{text}");
         assert!(text.contains("a.md") && text.contains("b.md"), "{text}");
+    }
+
+    #[test]
+    fn lowercase_borrows_what_is_lowercase_already() {
+        assert!(matches!(lowercase("etcd-2 x"), Cow::Borrowed("etcd-2 x")));
+        assert_eq!(lowercase("CoreDNS"), "coredns");
+        assert_eq!(lowercase("ÉTÉ été"), "été été");
+        assert!(matches!(lowercase("été"), Cow::Owned(_)));
     }
 }

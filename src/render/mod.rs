@@ -235,8 +235,6 @@ pub fn render_each(
 ) {
     progress.stage_started(Stage::Render);
     let started = Instant::now();
-    // The export lists repeats too.
-    renderer.library.find_lists();
     for_each_page(renderer, progress, diags, take);
     for file in &renderer.library.files {
         if let Err(failure) = take(SiteFile::Copy(file)) {
